@@ -1,0 +1,130 @@
+import type { Env } from "./schema.js";
+import { SLACK_FILE_HOSTS } from "./schema.js";
+
+/** The one typed configuration object every part of rf-edit receives. */
+export interface Config {
+  role: Env["ROLE"];
+  redisUrl: string;
+  keyPrefix: string;
+  logLevel: Env["LOG_LEVEL"];
+  model: { dir?: string; executionProvider: Env["EXECUTION_PROVIDER"] };
+  discord?: {
+    token: string;
+    guildId?: string;
+    applicationId?: string;
+    apiUrl?: string;
+    attachmentHosts: string[];
+  };
+  slack?: {
+    botToken: string;
+    signingSecret?: string;
+    appToken?: string;
+    port: number;
+    apiUrl?: string;
+    fileHosts: string[];
+  };
+  playground: { enabled: boolean; host: string; port: number };
+  metricsPort: number;
+  adminToken?: string;
+  rerunPolicy: Env["RERUN_POLICY"];
+  limits: {
+    imageTtlSeconds: number;
+    cacheTtlSeconds: number;
+    maxImageBytes: number;
+    maxImagePixels: number;
+    downloadTimeoutMs: number;
+    targetMegapixels: number;
+    maxPromptChars: number;
+    ratePerMinute: number;
+    rateBurst: number;
+    maxQueuedPerUser: number;
+    maxQueueLength: number;
+  };
+  defaults: {
+    steps: number;
+    strength: number;
+    sampler: Env["DEFAULT_SAMPLER"];
+    gamma: number;
+    eta: number;
+    guidance: number;
+    inversionSeed: number;
+  };
+  worker: { concurrency: number };
+  statusUpdateMs: number;
+}
+
+/** Slack's file hosts follow its API host: a GovSlack or proxied API serves files from its own domain. */
+function slackFileHosts(env: Env): string[] {
+  if (env.SLACK_FILE_HOSTS) {
+    return env.SLACK_FILE_HOSTS.split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter((h) => h.length > 0);
+  }
+  if (env.SLACK_API_URL) {
+    const apiHost = new URL(env.SLACK_API_URL).hostname.toLowerCase();
+    if (apiHost !== "slack.com" && !apiHost.endsWith(".slack.com")) {
+      const base = apiHost.replace(/^(www|api)\./, "");
+      return [`files.${base}`, base, apiHost];
+    }
+  }
+  return SLACK_FILE_HOSTS;
+}
+
+export function toConfig(env: Env): Config {
+  const discord = env.DISCORD_TOKEN
+    ? {
+        token: env.DISCORD_TOKEN,
+        guildId: env.DISCORD_GUILD_ID,
+        applicationId: env.DISCORD_APPLICATION_ID,
+        apiUrl: env.DISCORD_API_URL,
+        attachmentHosts: env.DISCORD_ATTACHMENT_HOSTS,
+      }
+    : undefined;
+  const slack = env.SLACK_BOT_TOKEN
+    ? {
+        botToken: env.SLACK_BOT_TOKEN,
+        signingSecret: env.SLACK_SIGNING_SECRET,
+        appToken: env.SLACK_APP_TOKEN,
+        port: env.SLACK_PORT,
+        apiUrl: env.SLACK_API_URL,
+        fileHosts: slackFileHosts(env),
+      }
+    : undefined;
+  return {
+    role: env.ROLE,
+    redisUrl: env.REDIS_URL,
+    keyPrefix: env.KEY_PREFIX,
+    logLevel: env.LOG_LEVEL,
+    model: { dir: env.MODEL_DIR, executionProvider: env.EXECUTION_PROVIDER },
+    discord,
+    slack,
+    playground: { enabled: !discord && !slack, host: env.PLAYGROUND_HOST, port: env.PLAYGROUND_PORT },
+    metricsPort: env.METRICS_PORT,
+    adminToken: env.ADMIN_TOKEN,
+    rerunPolicy: env.RERUN_POLICY,
+    limits: {
+      imageTtlSeconds: env.IMAGE_TTL_SECONDS,
+      cacheTtlSeconds: env.CACHE_TTL_SECONDS,
+      maxImageBytes: env.MAX_IMAGE_BYTES,
+      maxImagePixels: env.MAX_IMAGE_PIXELS,
+      downloadTimeoutMs: env.DOWNLOAD_TIMEOUT_MS,
+      targetMegapixels: env.TARGET_MEGAPIXELS,
+      maxPromptChars: env.MAX_PROMPT_CHARS,
+      ratePerMinute: env.RATE_LIMIT_PER_MINUTE,
+      rateBurst: env.RATE_LIMIT_BURST,
+      maxQueuedPerUser: env.MAX_QUEUED_PER_USER,
+      maxQueueLength: env.MAX_QUEUE_LENGTH,
+    },
+    defaults: {
+      steps: env.DEFAULT_STEPS,
+      strength: env.DEFAULT_STRENGTH,
+      sampler: env.DEFAULT_SAMPLER,
+      gamma: env.DEFAULT_GAMMA,
+      eta: env.DEFAULT_ETA,
+      guidance: env.DEFAULT_GUIDANCE,
+      inversionSeed: env.INVERSION_SEED,
+    },
+    worker: { concurrency: env.WORKER_CONCURRENCY },
+    statusUpdateMs: env.STATUS_UPDATE_MS,
+  };
+}

@@ -1,0 +1,4 @@
+export type { Config } from "./config.js";
+export { ConfigError } from "./config-error.js";
+export { loadConfig, parseConfig } from "./load-config.js";
+export { DISCORD_CDN_HOSTS, type Env, envSchema, SLACK_FILE_HOSTS } from "./schema.js";
