@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import sharp from "sharp";
+import sharp, { type SharpOptions } from "sharp";
 import {
   CorruptImageError,
   ImageError,
@@ -125,7 +125,7 @@ describe("normaliseImage", () => {
     }
     const gif = await asFile(
       "anim.gif",
-      await sharp(frames, { raw: { width: 8, height: 12, channels: 4, pageHeight: 6 } } as sharp.SharpOptions)
+      await sharp(frames, { raw: { width: 8, height: 12, channels: 4, pageHeight: 6 } } as SharpOptions)
         .gif({ loop: 0, delay: [100, 100] })
         .toBuffer(),
     );
