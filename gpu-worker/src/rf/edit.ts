@@ -1,0 +1,63 @@
+/**
+ * RF-Inversion editing (RF_INVERSION.md, "Editing" and "Stochastic sampler"), from the inverted
+ * latent y1 at sigma 1 down the schedule to sigma 0, pulled towards the image y0 by eta_i:
+ * - "ode": the controlled reverse ODE, paper Eq. 15 / Algorithm 2, every step.
+ * - "sde": the controlled reverse SDE, paper Thm 3.5 Eq. 17, for steps i >= 1. Step 0 starts at
+ *   s_0 = 1 where the SDE's 1 / (1 - s) is singular, so it is the ODE step of Eq. 15.
+ * The SDE noise of step i is its own seeded stream (noise.ts), so it depends only on (seed, i).
+ */
+
+import { controlledOdeStep, controlledSdeStep } from "./kernels.js";
+import { fillStreamNoise, NoiseStream } from "./noise.js";
+import type { EditOptions, Velocity } from "./types.js";
+import {
+  checkLatent,
+  checkSameLength,
+  checkSchedule,
+  checkVelocityFinite,
+  checkVelocityShape,
+  perStepUnitValues,
+} from "./validate.js";
+
+export async function edit(
+  y1: Float32Array,
+  y0: Float32Array,
+  velocity: Velocity,
+  o: EditOptions,
+): Promise<Float32Array> {
+  const { sigmas, onStep } = o;
+  const sampler = o.sampler ?? "ode";
+  const seed = o.seed ?? 0;
+  const steps = checkSchedule(sigmas);
+  checkLatent("y1", y1);
+  checkLatent("y0", y0);
+  checkSameLength("y1", y1, "y0", y0);
+  if (typeof o.etas === "number") {
+    throw new RangeError("etas must hold one value per step (see etasForStrength), got a single number");
+  }
+  const etas = perStepUnitValues("etas", o.etas, steps);
+  if (sampler !== "ode" && sampler !== "sde") {
+    throw new RangeError(`sampler must be "ode" or "sde", got ${String(sampler)}`);
+  }
+  if (!Number.isSafeInteger(seed)) {
+    throw new RangeError(`seed must be a safe integer, got ${seed}`);
+  }
+
+  const x = Float32Array.from(y1);
+  const xi = sampler === "sde" ? new Float32Array(x.length) : null;
+  for (let i = 0; i < steps; i++) {
+    const s = sigmas[i];
+    const sNext = sigmas[i + 1];
+    const v = checkVelocityShape(await velocity(x, s), x.length, "editing", i, steps, s);
+    let nonFinite: number;
+    if (xi === null || i === 0) {
+      nonFinite = controlledOdeStep(x, v, y0, s, sNext, etas[i]);
+    } else {
+      fillStreamNoise(xi, seed, NoiseStream.SDE, i);
+      nonFinite = controlledSdeStep(x, v, y0, xi, s, sNext, etas[i]);
+    }
+    checkVelocityFinite(nonFinite, v, "editing", i, steps, s);
+    onStep?.(i + 1, steps);
+  }
+  return x;
+}

@@ -1,0 +1,98 @@
+/**
+ * Exact velocities of rectified flows whose data distribution is known in closed form, so the engine
+ * can be tested against the equations without a model. Every coordinate is an independent 1-D flow,
+ * so one latent of n values is n independent paths.
+ *
+ * Flux's convention: x_s = (1 - s) x0 + s eps, eps ~ N(0, 1) independent of x0, and the velocity is
+ * v(x, s) = E[eps - x0 | x_s = x].
+ *
+ * Gaussian data, x0 ~ N(m, q^2). Then (x0, eps, x_s) are jointly Gaussian with
+ *   E[x_s] = (1 - s) m,  V(s) = Var(x_s) = (1 - s)^2 q^2 + s^2,
+ *   Cov(x0, x_s) = (1 - s) q^2,  Cov(eps, x_s) = s,
+ * and Gaussian conditioning, E[a | x] = E[a] + Cov(a, x) / Var(x) * (x - E[x]), gives
+ *   E[x0 | x]  = m + (1 - s) q^2 / V(s) * (x - (1 - s) m)
+ *   E[eps | x] =          s  / V(s) * (x - (1 - s) m)
+ *   v(x, s) = (s - (1 - s) q^2) / V(s) * (x - (1 - s) m) - m.
+ * Checks: at s = 1, v = x - m (straight line from eps to the mean); at s = 0, v = -x (x0 = x, E eps = 0).
+ *
+ * Mixture data, x0 ~ sum_k w_k N(m_k, q_k^2). Given the component k, the Gaussian formulas above hold
+ * with (m_k, q_k). The component's posterior weight is Bayes' rule on x_s's marginal under component k,
+ *   pi_k(x) ∝ w_k N(x; (1 - s) m_k, V_k(s)),
+ * and by the tower rule v(x, s) = sum_k pi_k(x) v_k(x, s). The weights are normalised in log space.
+ */
+
+import type { Velocity } from "../../../gpu-worker/src/rf/index.js";
+
+export interface Component {
+  weight: number;
+  mean: number;
+  std: number;
+}
+
+function componentVelocity(x: number, s: number, c: Component): number {
+  const q2 = c.std * c.std;
+  const variance = (1 - s) * (1 - s) * q2 + s * s;
+  return ((s - (1 - s) * q2) / variance) * (x - (1 - s) * c.mean) - c.mean;
+}
+
+export function gaussianVelocity(mean: number, std: number): Velocity {
+  return mixtureVelocity([{ weight: 1, mean, std }]);
+}
+
+export function mixtureVelocity(components: Component[]): Velocity {
+  const logw = new Float64Array(components.length);
+  return (x, s) => {
+    const out = new Float32Array(x.length);
+    for (let j = 0; j < x.length; j++) {
+      let top = -Infinity;
+      for (let k = 0; k < components.length; k++) {
+        const c = components[k];
+        const variance = (1 - s) * (1 - s) * c.std * c.std + s * s;
+        const r = x[j] - (1 - s) * c.mean;
+        logw[k] = Math.log(c.weight) - 0.5 * Math.log(variance) - (r * r) / (2 * variance);
+        if (logw[k] > top) top = logw[k];
+      }
+      let total = 0;
+      let acc = 0;
+      for (let k = 0; k < components.length; k++) {
+        const w = Math.exp(logw[k] - top);
+        total += w;
+        acc += w * componentVelocity(x[j], s, components[k]);
+      }
+      out[j] = acc / total;
+    }
+    return out;
+  };
+}
+
+/** Mean and variance of a mixture: sum w m, and sum w (q^2 + m^2) - mean^2. */
+export function mixtureMoments(components: Component[]): { mean: number; variance: number } {
+  let mean = 0;
+  let second = 0;
+  for (const c of components) {
+    mean += c.weight * c.mean;
+    second += c.weight * (c.std * c.std + c.mean * c.mean);
+  }
+  return { mean, variance: second - mean * mean };
+}
+
+export function sampleMoments(x: Float32Array): { mean: number; variance: number } {
+  let sum = 0;
+  for (const value of x) sum += value;
+  const mean = sum / x.length;
+  let sq = 0;
+  for (const value of x) sq += (value - mean) * (value - mean);
+  return { mean, variance: sq / (x.length - 1) };
+}
+
+export function rmsDifference(a: Float32Array, b: Float32Array): number {
+  let sq = 0;
+  for (let j = 0; j < a.length; j++) sq += (a[j] - b[j]) * (a[j] - b[j]);
+  return Math.sqrt(sq / a.length);
+}
+
+export function maxAbsDifference(a: Float32Array, b: Float32Array): number {
+  let max = 0;
+  for (let j = 0; j < a.length; j++) max = Math.max(max, Math.abs(a[j] - b[j]));
+  return max;
+}
