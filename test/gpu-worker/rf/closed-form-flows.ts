@@ -29,35 +29,43 @@ export interface Component {
   std: number;
 }
 
-function componentVelocity(x: number, s: number, c: Component): number {
-  const q2 = c.std * c.std;
-  const variance = (1 - s) * (1 - s) * q2 + s * s;
-  return ((s - (1 - s) * q2) / variance) * (x - (1 - s) * c.mean) - c.mean;
-}
-
 export function gaussianVelocity(mean: number, std: number): Velocity {
   return mixtureVelocity([{ weight: 1, mean, std }]);
 }
 
 export function mixtureVelocity(components: Component[]): Velocity {
-  const logw = new Float64Array(components.length);
+  const count = components.length;
+  // Per call, per component: the centre (1 - s) m_k, V_k(s), the velocity's slope, and log w_k - ln V_k / 2.
+  const centre = new Float64Array(count);
+  const halfInvVariance = new Float64Array(count);
+  const slope = new Float64Array(count);
+  const logScale = new Float64Array(count);
+  const logw = new Float64Array(count);
   return (x, s) => {
+    for (let k = 0; k < count; k++) {
+      const { weight, mean, std } = components[k];
+      const q2 = std * std;
+      const variance = (1 - s) * (1 - s) * q2 + s * s;
+      centre[k] = (1 - s) * mean;
+      halfInvVariance[k] = 0.5 / variance;
+      slope[k] = (s - (1 - s) * q2) / variance;
+      logScale[k] = Math.log(weight) - 0.5 * Math.log(variance);
+    }
     const out = new Float32Array(x.length);
     for (let j = 0; j < x.length; j++) {
       let top = -Infinity;
-      for (let k = 0; k < components.length; k++) {
-        const c = components[k];
-        const variance = (1 - s) * (1 - s) * c.std * c.std + s * s;
-        const r = x[j] - (1 - s) * c.mean;
-        logw[k] = Math.log(c.weight) - 0.5 * Math.log(variance) - (r * r) / (2 * variance);
+      for (let k = 0; k < count; k++) {
+        const r = x[j] - centre[k];
+        logw[k] = logScale[k] - r * r * halfInvVariance[k];
         if (logw[k] > top) top = logw[k];
       }
       let total = 0;
       let acc = 0;
-      for (let k = 0; k < components.length; k++) {
+      for (let k = 0; k < count; k++) {
         const w = Math.exp(logw[k] - top);
         total += w;
-        acc += w * componentVelocity(x[j], s, components[k]);
+        // v_k(x, s) = slope_k (x - (1 - s) m_k) - m_k
+        acc += w * (slope[k] * (x[j] - centre[k]) - components[k].mean);
       }
       out[j] = acc / total;
     }
