@@ -48,7 +48,7 @@ export async function editImage(
   params: EditImageParams,
   options: EditImageOptions = {},
 ): Promise<EditImageResult> {
-  checkParams(params);
+  checkEditParams(params);
   const { signal, cache } = options;
   const started = performance.now();
   const timingsMs: Partial<Record<EditPhase, number>> = {};
@@ -237,7 +237,8 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   throw err;
 }
 
-function checkParams(p: EditImageParams): void {
+/** Throws a RangeError naming the first parameter that is out of range; editImage calls it first. */
+export function checkEditParams(p: EditImageParams): void {
   if (!(p.image instanceof Uint8Array) || p.image.byteLength === 0) {
     throw new RangeError("image must be a non-empty Uint8Array of image bytes");
   }
