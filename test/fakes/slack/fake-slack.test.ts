@@ -31,9 +31,10 @@ describe("fake Slack with a real Bolt App over HTTP", () => {
       logLevel: LogLevel.ERROR,
       clientOptions: { slackApiUrl: fake.apiUrl },
     });
-    app.command("/edit", async ({ command, ack }) => {
+    app.command("/edit", async ({ command, ack, respond }) => {
       commands.push({ text: command.text, channel: command.channel_id });
       await ack({ response_type: "ephemeral", text: `queued: ${command.text}` });
+      await respond({ response_type: "ephemeral", text: `took the newest image for: ${command.text}` });
     });
     app.event("app_mention", async ({ event }) => {
       mention.resolve(event as unknown as Record<string, unknown>);
@@ -81,6 +82,11 @@ describe("fake Slack with a real Bolt App over HTTP", () => {
     assert.equal(response.status, 200);
     assert.deepEqual(response.json, { response_type: "ephemeral", text: "queued: make it snowy 0.6" });
     assert.deepEqual(commands.at(-1), { text: "make it snowy 0.6", channel: payload.channel_id });
+    const followUp = await fake.waitForCall("response_url", (c) =>
+      String(c.params.text).endsWith("snowy 0.6"),
+    );
+    assert.equal(followUp.params.response_type, "ephemeral");
+    assert.ok(payload.response_url.endsWith(fake.responses.at(-1)!.path));
   });
 
   test("a bad signature and a stale timestamp are both rejected with 401", async () => {
@@ -182,6 +188,23 @@ describe("fake Slack with a real Bolt App over HTTP", () => {
     );
   });
 
+  test("a file on another (foreign) host is fetched without the token, and that is recorded", async () => {
+    const foreign = await FakeSlack.start({ host: "127.0.0.2" });
+    try {
+      const file = foreign.registerFile({ name: "elsewhere.png", bytes: PNG_BYTES, requireAuth: false });
+      assert.ok(file.url_private.startsWith("http://127.0.0.2:"));
+      const response = await fetch(file.url_private);
+      assert.equal(response.status, 200);
+      assert.deepEqual(Buffer.from(await response.arrayBuffer()), PNG_BYTES);
+      assert.deepEqual(
+        foreign.downloads.map((d) => [d.host, d.tokenSent]),
+        [[`127.0.0.2:${foreign.port}`, false]],
+      );
+    } finally {
+      await foreign.close();
+    }
+  });
+
   test("history, reactions, updates, ephemerals and block actions behave like Slack", async () => {
     const posted = await app.client.chat.postMessage({ channel: "C0RFHIST01", text: "status: queued" });
     await app.client.chat.update({ channel: "C0RFHIST01", ts: posted.ts!, text: "status: editing 3/10" });
@@ -261,6 +284,26 @@ describe("fake Slack with a real Bolt App over Socket Mode", () => {
       assert.deepEqual(ack.payload, { text: "queue for U0RFUSER02: empty" });
       assert.ok(ack.ackMs >= 0);
       assert.equal(fake.socketAcks.length, 1);
+
+      const mentioned = deferred<string>();
+      app.event("app_mention", async ({ event }) => mentioned.resolve(event.text));
+      const eventAck = await fake.socketSend(
+        "events_api",
+        fake.payloads.eventCallback(fake.payloads.appMention()),
+      );
+      assert.deepEqual(eventAck.payload, {});
+      assert.equal(await mentioned.promise, `<@${fake.ids.botUserId}> make it a watercolor`);
+
+      app.shortcut("edit_image", async ({ ack }) => ack());
+      const { message } = fake.postFileMessage({
+        channel: "C0RFCHAN01",
+        user: "U0RFUSER01",
+        name: "b.jpg",
+        bytes: PNG_BYTES,
+      });
+      const shortcutAck = await fake.socketSend("interactive", fake.payloads.messageShortcut({ message }));
+      assert.equal(shortcutAck.envelopeId, fake.socketAcks.at(-1)?.envelopeId);
+      assert.equal(fake.socketAcks.length, 3);
     } finally {
       await app.stop();
       await fake.close();
