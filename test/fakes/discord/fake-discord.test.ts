@@ -2,12 +2,19 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
 import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
   type ChatInputCommandInteraction,
   Client,
   Events,
   GatewayIntentBits,
+  type Interaction,
   type MessageReaction,
+  ModalBuilder,
   Partials,
+  TextInputBuilder,
+  TextInputStyle,
   type User,
 } from "discord.js";
 import sharp from "sharp";
@@ -208,11 +215,147 @@ describe("fake Discord with the real discord.js client", () => {
     assert.equal(fake.message(sent.id)?.content, "after the rate limit");
   });
 
+  it("delivers the message context menu, records the modal, then delivers the modal submit", async () => {
+    const image = await fake.addAttachment({ filename: "dog.png", bytes: await png(8, 8, [0, 200, 0]) });
+    const target = fake.addMessage({ content: "look", attachments: [image] });
+    const menu = fake.build.messageCommand({ name: "Edit image", target });
+    const shown = new Promise<string | undefined>((resolve, reject) => {
+      client.once(Events.InteractionCreate, async (interaction) => {
+        try {
+          assert.ok(interaction.isMessageContextMenuCommand());
+          const url = interaction.targetMessage.attachments.first()?.url;
+          const prompt = new TextInputBuilder()
+            .setCustomId("prompt")
+            .setLabel("Prompt")
+            .setStyle(TextInputStyle.Short);
+          await interaction.showModal(
+            new ModalBuilder()
+              .setCustomId(`edit:${interaction.targetId}`)
+              .setTitle("Edit image")
+              .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(prompt)),
+          );
+          resolve(url);
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    fake.dispatch("INTERACTION_CREATE", menu);
+    assert.equal(await shown, image.url);
+    const modal = fake.interaction(menu.id)?.modal as { custom_id: string; title: string };
+    assert.equal(modal.custom_id, `edit:${target.id}`);
+    assert.equal(fake.interaction(menu.id)?.callbacks[0].type, 9);
+
+    const submit = fake.build.modalSubmit({ customId: modal.custom_id, fields: { prompt: "a red dog" } });
+    const submitted = new Promise<string>((resolve, reject) => {
+      client.once(Events.InteractionCreate, async (interaction) => {
+        try {
+          assert.ok(interaction.isModalSubmit());
+          await interaction.reply({ content: "queued" });
+          resolve(interaction.fields.getTextInputValue("prompt"));
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    fake.dispatch("INTERACTION_CREATE", submit);
+    assert.equal(await submitted, "a red dog");
+    assert.equal(fake.interaction(submit.id)?.callbacks[0].type, 4);
+  });
+
+  it("delivers a button on the bot's message; deferUpdate and a second ack are answered as on Discord", async () => {
+    const channel = await client.channels.fetch(fake.channelId);
+    assert.ok(channel?.isSendable());
+    const result = await channel.send({
+      content: "result",
+      components: [
+        new ActionRowBuilder<ButtonBuilder>().addComponents(
+          new ButtonBuilder().setCustomId("again").setLabel("Edit again").setStyle(ButtonStyle.Primary),
+        ),
+      ],
+    });
+    const source = fake.message(result.id);
+    assert.ok(source);
+    const press = fake.build.component({ customId: "again", message: source });
+    const handled = new Promise<void>((resolve, reject) => {
+      client.once(Events.InteractionCreate, async (interaction) => {
+        try {
+          assert.ok(interaction.isButton());
+          assert.equal(interaction.message.id, result.id);
+          await interaction.deferUpdate();
+          await interaction.editReply({ content: "result (re-running)" });
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    fake.dispatch("INTERACTION_CREATE", press);
+    await handled;
+    assert.equal(fake.interaction(press.id)?.callbacks[0].type, 6);
+    assert.equal(fake.message(result.id)?.content, "result (re-running)");
+    const second = await fetch(`${fake.apiUrl}/v10/interactions/${press.id}/${press.token}/callback`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ type: 4, data: { content: "twice" } }),
+    });
+    assert.equal(second.status, 400);
+    assert.equal(((await second.json()) as { code: number }).code, 40060);
+  });
+
+  it("resumes the session after a gateway reconnect request and delivers events dispatched meanwhile", async () => {
+    const resumed = once(client, Events.ShardResume);
+    fake.gateway.requestReconnect();
+    const message = fake.addMessage({ content: "during the reconnect" });
+    const got = once(client, Events.MessageReactionAdd) as Promise<[MessageReaction, User]>;
+    fake.dispatch("MESSAGE_REACTION_ADD", fake.build.reactionAdd({ message, emoji: "🔟" }));
+    await resumed;
+    const [reaction] = await got;
+    assert.equal(reaction.emoji.name, "🔟");
+    assert.equal(fake.gateway.resumeCount, 1);
+    assert.equal(fake.gateway.identifyCount, 1, "a resume does not identify again");
+  });
+
+  it("answers 100 interactions dispatched at once, each deferred and edited exactly once", async () => {
+    const image = await png(64, 64, [9, 9, 9]);
+    const listener = async (interaction: Interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.deferReply();
+      await interaction.editReply({ files: [{ attachment: image, name: "r.png" }] });
+    };
+    client.on(Events.InteractionCreate, listener);
+    try {
+      const since = fake.mark();
+      const payloads = Array.from({ length: 100 }, () => fake.build.slashCommand({ name: "edit-queue" }));
+      for (const payload of payloads) fake.dispatch("INTERACTION_CREATE", payload);
+      const edits = await fake.waitForRequests(
+        (r) => r.method === "PATCH" && r.files.length === 1,
+        100,
+        20000,
+        {
+          sinceSeq: since,
+        },
+      );
+      assert.equal(new Set(edits.map((r) => r.params.token)).size, 100);
+      for (const payload of payloads) {
+        const record = fake.interaction(payload.id);
+        assert.deepEqual(
+          record?.callbacks.map((c) => c.type),
+          [5],
+        );
+        assert.equal(fake.message(record?.originalMessageId ?? "")?.attachments[0]?.size, image.length);
+      }
+    } finally {
+      client.off(Events.InteractionCreate, listener);
+    }
+  });
+
   it("lets a second client log in after the first is destroyed", async () => {
     await client.destroy();
     client = newClient(fake);
     await logIn(client);
     assert.equal(fake.gateway.identifyCount, 2);
+    assert.equal(fake.gateway.connectedSessions().length, 1, "the destroyed client's session ended");
     assert.equal(fake.findRequests((r) => r.path === "/gateway/bot").length, 2);
     const message = fake.addMessage({ content: "again" });
     const got = once(client, Events.MessageReactionAdd) as Promise<[MessageReaction, User]>;

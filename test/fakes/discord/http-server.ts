@@ -88,6 +88,7 @@ export class FakeHttpServer {
       kind,
       status: 0,
       response: undefined,
+      handledMs: 0,
       injected: false,
     };
 
@@ -105,6 +106,7 @@ export class FakeHttpServer {
     record.status = response.status;
     record.response = response.body;
     send(res, response, method === "HEAD");
+    record.handledMs = Date.now() - at;
     this.deps.recorder.add(record);
   }
 

@@ -28,6 +28,8 @@ export interface RecordedRequest {
   kind: "rest" | "cdn" | "other";
   status: number;
   response: unknown;
+  /** Milliseconds from arrival to the response being sent (the fake's own cost plus body upload time). */
+  handledMs: number;
   /** True when an injected failure (429, 5xx) answered instead of the route. */
   injected: boolean;
 }
