@@ -1,14 +1,20 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
-import sharp from "sharp";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import sharp, { type SharpOptions } from "sharp";
 import { editImage } from "../../../gpu-worker/src/flux/edit-image.js";
+import { loadFluxModel } from "../../../gpu-worker/src/flux/load-flux-model.js";
 import type {
   EditImageParams,
+  FluxModel,
   InversionCache,
   InversionEntry,
   ProgressUpdate,
 } from "../../../gpu-worker/src/flux/types.js";
-import { NotAnImageError } from "../../../src/images/index.js";
+import { CorruptImageError, ImageError, NotAnImageError } from "../../../src/images/index.js";
+import { createLogger } from "../../../src/logger.js";
 import { AnalyticFluxModel } from "./analytic-flux-model.js";
 
 const STEPS = 6;
@@ -226,5 +232,138 @@ describe("editImage with a closed-form model", () => {
       await assert.rejects(editImage(model, params(image, over)), RangeError, JSON.stringify(over));
     }
     assert.equal(model.calls.transformer, 0);
+  });
+});
+
+describe("editImage with the tiny ONNX model", () => {
+  let model: FluxModel;
+  let dir: string;
+
+  /** Writes the bytes to a real file and reads them back, as an upload would arrive. */
+  const asFile = async (name: string, bytes: Buffer) => {
+    await writeFile(join(dir, name), bytes);
+    return readFile(join(dir, name));
+  };
+
+  before(async () => {
+    model = await loadFluxModel({ executionProvider: "cpu", logger: createLogger({ level: "silent" }) });
+    dir = await mkdtemp(join(tmpdir(), "rf-edit-recipe-"));
+  });
+  after(async () => {
+    await model.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("round-trips the VAE with the right shapes and ranges", async () => {
+    const width = 48;
+    const height = 64;
+    const pixels = new Float32Array(3 * width * height).map((_, i) => Math.sin(i / 50));
+    const latent = await model.vaeEncode(pixels, width, height);
+    assert.equal(latent.length, 16 * (height / 8) * (width / 8));
+    assert.ok(latent.every(Number.isFinite));
+    const decoded = await model.vaeDecode(latent, width, height);
+    assert.equal(decoded.length, 3 * width * height);
+    assert.ok(decoded.every((v) => Number.isFinite(v) && v >= -1.5 && v <= 1.5));
+  });
+
+  it("gives byte-identical PNGs for the same inputs, and strength, prompt and seed each change it", async () => {
+    const image = await asFile("in.png", await gradient(80, 48));
+    const run = async (over: Partial<EditImageParams> = {}) =>
+      (await editImage(model, params(image, over))).png;
+    const base = await run();
+    assert.ok((await run()).equals(base), "same inputs, same bytes");
+    const meta = await sharp(base).metadata();
+    assert.deepEqual([meta.width, meta.height], [80, 48]);
+    assert.ok(!(await run({ strength: 0.9 })).equals(base), "strength");
+    assert.ok(!(await run({ prompt: "a red barn in a field" })).equals(base), "prompt");
+    assert.ok(!(await run({ seed: 8 })).equals(base), "seed");
+  });
+
+  it("reuses the cached inversion: N transformer calls instead of 2N", async () => {
+    const cache = new MemoryCache();
+    const image = await gradient(64, 64);
+    const first = await editImage(model, params(image), { cache });
+    assert.equal(first.transformerCalls, 2 * STEPS);
+    for (const over of [{ strength: 0.2 }, { prompt: "a stormy sea" }, { seed: 3 }]) {
+      const rerun = await editImage(model, params(image, over), { cache });
+      assert.equal(rerun.transformerCalls, STEPS);
+      assert.ok(rerun.inversionCached);
+    }
+    const same = await editImage(model, params(image), { cache });
+    assert.ok(same.png.equals(first.png));
+  });
+
+  it("handles awkward uploads: 1x1, 16-bit PNG, CMYK JPEG, animated GIF give PNGs at their size", async () => {
+    const frames = Buffer.alloc(24 * 32 * 4, 255);
+    for (let p = 0; p < 24 * 16; p++) frames.set([200, 30, 30, 255], p * 4);
+    const uploads: [string, Buffer, number, number][] = [
+      [
+        "dot.png",
+        await sharp({ create: { width: 1, height: 1, channels: 3, background: "#3366cc" } })
+          .png()
+          .toBuffer(),
+        1,
+        1,
+      ],
+      [
+        "deep.png",
+        await sharp(await gradient(40, 24))
+          .toColourspace("rgb16")
+          .png()
+          .toBuffer(),
+        40,
+        24,
+      ],
+      [
+        "cmyk.jpg",
+        await sharp(await gradient(40, 24))
+          .toColourspace("cmyk")
+          .jpeg()
+          .toBuffer(),
+        40,
+        24,
+      ],
+      [
+        "anim.gif",
+        await sharp(frames, { raw: { width: 24, height: 32, channels: 4, pageHeight: 16 } } as SharpOptions)
+          .gif({ loop: 0, delay: [80, 80] })
+          .toBuffer(),
+        24,
+        16,
+      ],
+    ];
+    for (const [name, bytes, width, height] of uploads) {
+      const result = await editImage(model, params(await asFile(name, bytes), { steps: 2 }));
+      const meta = await sharp(result.png).metadata();
+      assert.deepEqual([meta.format, meta.width, meta.height], ["png", width, height], name);
+    }
+  });
+
+  it("answers a non-image and a truncated JPEG with image errors, and never calls the model", async () => {
+    const noisy = Buffer.alloc(128 * 128 * 3).map((_, i) => (i * 2654435761) >>> 24);
+    const jpeg = await sharp(noisy, { raw: { width: 128, height: 128, channels: 3 } })
+      .jpeg()
+      .toBuffer();
+    const cut = await asFile("cut.jpg", jpeg.subarray(0, Math.floor(jpeg.length * 0.6)));
+    const text = await asFile("notes.txt", Buffer.from("not an image\n"));
+    const counted = { calls: 0 };
+    const watched: FluxModel = {
+      info: model.info,
+      encodePrompt: (p) => {
+        counted.calls++;
+        return model.encodePrompt(p);
+      },
+      vaeEncode: (...a) => model.vaeEncode(...a),
+      vaeDecode: (...a) => model.vaeDecode(...a),
+      transformer: (i) => model.transformer(i),
+      close: async () => {},
+    };
+    await assert.rejects(editImage(watched, params(cut)), CorruptImageError);
+    await assert.rejects(editImage(watched, params(text)), (err: unknown) => {
+      assert.ok(err instanceof ImageError);
+      assert.match(err.userMessage, /not an image/);
+      return true;
+    });
+    assert.equal(counted.calls, 0);
   });
 });
