@@ -12,7 +12,7 @@ const PHASES: [EditPhase, string][] = [
 ];
 
 export function formatMs(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+  return Math.round(ms) >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }
 
 /** One line: what came out, how many steps ran, where the time went. */

@@ -68,11 +68,10 @@ export async function editImage(
   progress({ phase: "preparing", step: 0, total: 1 });
 
   // 1. Decode the upload and fit it to the working size (multiples of 16, about targetMegapixels).
-  const { input, working, pixels } = await timed("decode", async () => {
+  const { input, working } = await timed("decode", async () => {
     const input = await normaliseImage(params.image);
     const working = fitSize(input.width, input.height, { targetMegapixels: params.targetMegapixels });
-    const pixels = rgbToPlanar(await resizeRgb(input, working.width, working.height));
-    return { input, working, pixels };
+    return { input, working };
   });
   const { width, height } = working;
   const latentH = height / 8;
@@ -115,7 +114,11 @@ export async function editImage(
     ({ y0, inverted } = cached);
   } else {
     const empty = await timed("textEncode", () => emptyPrompt(model));
-    // 5. VAE encode (mean latent, shifted and scaled by the model) and 2x2 pack to [L, 64].
+    // 5. VAE encode (mean latent, shifted and scaled by the model) and 2x2 pack to [L, 64]. Only
+    // here are the pixels needed at the working size: a cache hit skips the resize too.
+    const pixels = await timed("decode", async () =>
+      rgbToPlanar(await resizeRgb(input, working.width, working.height)),
+    );
     const latent = await timed("vaeEncode", () => model.vaeEncode(pixels, width, height));
     y0 = packLatents(latent, latentH, latentW);
     throwIfAborted(signal);
