@@ -48,7 +48,10 @@ export const envSchema = z.object({
     emptyToUndefined,
     z
       .string()
-      .regex(/^(rediss?|redis-sentinel):\/\//, "must start with redis://, rediss:// or redis-sentinel://")
+      .regex(
+        /^(rediss?|redis-sentinel|redis-cluster):\/\//,
+        "must start with redis://, rediss://, redis-sentinel:// or redis-cluster://",
+      )
       .default("redis://127.0.0.1:6379"),
   ),
   KEY_PREFIX: z.preprocess(

@@ -1,0 +1,76 @@
+import { UnrecoverableError, Worker } from "bullmq";
+import type { Logger } from "../logger.js";
+import { type DeliveryJob, deliveryJobSchema, describeInvalid } from "./job-schemas.js";
+import { bullPrefix, DELIVERY_QUEUE, type KeyNames } from "./queue-names.js";
+import type { RedisLike } from "./redis-connection.js";
+
+export type DeliveryHandler = (delivery: DeliveryJob) => Promise<void>;
+
+const DELIVERED_TTL_SECONDS = 30 * 24 * 3600;
+
+/**
+ * The bot's consumer of deliveries. Results that finish while the bot is down wait in the queue and
+ * are posted when it comes back; the idempotency record (checked before posting, written after)
+ * keeps a retried delivery from posting twice.
+ */
+export class DeliveryConsumer {
+  readonly worker: Worker;
+
+  constructor(
+    connection: RedisLike,
+    private readonly redis: RedisLike,
+    private readonly keys: KeyNames,
+    keyPrefix: string,
+    private readonly handler: DeliveryHandler,
+    private readonly logger: Logger,
+    options: { concurrency?: number; autorun?: boolean } = {},
+  ) {
+    this.worker = new Worker(DELIVERY_QUEUE, (job) => this.process(job.data, job.id ?? "?"), {
+      connection,
+      prefix: bullPrefix(keyPrefix),
+      concurrency: options.concurrency ?? 8,
+      autorun: options.autorun ?? true,
+      lockDuration: 60_000,
+    });
+    this.worker.on("failed", (job, err) => {
+      this.logger.warn(
+        { err, deliveryId: job?.id, attempts: job?.attemptsMade },
+        "delivery failed; will retry",
+      );
+    });
+    this.worker.on("error", (err) => this.logger.error({ err }, "delivery consumer error"));
+  }
+
+  private async process(raw: unknown, bullId: string): Promise<"delivered" | "duplicate"> {
+    const parsed = deliveryJobSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.logger.error(
+        { deliveryId: bullId, reason: describeInvalid(parsed.error) },
+        "rejected a malformed delivery",
+      );
+      throw new UnrecoverableError(`malformed delivery: ${describeInvalid(parsed.error)}`);
+    }
+    const delivery = parsed.data;
+    const key = this.keys.delivered(delivery.deliveryId);
+    if (await this.redis.exists(key)) {
+      this.logger.info({ deliveryId: delivery.deliveryId }, "delivery already posted; skipped");
+      return "duplicate";
+    }
+    await this.handler(delivery);
+    await this.redis.set(key, String(Date.now()), "EX", DELIVERED_TTL_SECONDS);
+    this.logger.info(
+      {
+        deliveryId: delivery.deliveryId,
+        jobId: delivery.job.jobId,
+        platform: delivery.job.origin.platform,
+        status: delivery.status,
+      },
+      "delivered",
+    );
+    return "delivered";
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+  }
+}

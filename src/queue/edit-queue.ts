@@ -1,0 +1,68 @@
+import { Queue } from "bullmq";
+import { type EditJob, editJobSchema } from "./job-schemas.js";
+import { bullPrefix, EDIT_QUEUE } from "./queue-names.js";
+import type { RedisLike } from "./redis-connection.js";
+
+/** Transient worker faults (a GPU hiccup, Redis blip) are retried; bad input fails at once. */
+export const EDIT_JOB_ATTEMPTS = 3;
+
+/** The producer side of the `edit` queue: adds validated jobs and tells where they stand. */
+export class EditQueue {
+  readonly queue: Queue;
+
+  constructor(connection: RedisLike, keyPrefix: string) {
+    this.queue = new Queue(EDIT_QUEUE, {
+      connection,
+      prefix: bullPrefix(keyPrefix),
+      defaultJobOptions: {
+        attempts: EDIT_JOB_ATTEMPTS,
+        backoff: { type: "exponential", delay: 2000 },
+        removeOnComplete: { age: 24 * 3600, count: 1000 },
+        removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
+      },
+    });
+  }
+
+  async add(job: EditJob): Promise<void> {
+    const data = editJobSchema.parse(job);
+    await this.queue.add("edit", data, { jobId: data.jobId });
+  }
+
+  /** 1 for the next job to start, 0 when it is running or done, null when unknown. */
+  async position(jobId: string): Promise<number | null> {
+    const waiting = await this.queue.getRanges(["wait", "prioritized"], 0, -1, true);
+    const index = waiting.indexOf(jobId);
+    if (index >= 0) return index + 1;
+    const state = await this.queue.getJobState(jobId);
+    return state === "unknown" ? null : 0;
+  }
+
+  /** Ids of waiting jobs, next first. */
+  async waitingIds(): Promise<string[]> {
+    return this.queue.getRanges(["wait", "prioritized"], 0, -1, true);
+  }
+
+  async counts(): Promise<{ waiting: number; active: number; delayed: number }> {
+    const c = await this.queue.getJobCounts("wait", "prioritized", "active", "delayed");
+    return { waiting: (c.wait ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0 };
+  }
+
+  /** Removes a job that has not started; false when it is running or gone. */
+  async removeIfWaiting(jobId: string): Promise<boolean> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) return false;
+    const state = await job.getState();
+    if (state !== "waiting" && state !== "delayed" && state !== "prioritized") return false;
+    try {
+      await job.remove();
+      return true;
+    } catch {
+      // It started between the check and the removal: the running job is cancelled instead.
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
