@@ -44,12 +44,18 @@ export class OnnxFluxModel implements FluxModel {
   }
 
   encodePrompt(prompt: string): Promise<PromptEmbedding> {
-    this.ensureOpen();
+    if (this.closed) return Promise.reject(new Error("the Flux model is closed"));
     const cached = this.prompts.get(prompt);
     if (cached) return cached;
     // Tokenising first: a prompt that is too long fails before any model work, and is not cached.
-    const t5Ids = this.parts.t5.encode(prompt);
-    const clipIds = this.parts.clip.encode(prompt);
+    let t5Ids: number[];
+    let clipIds: number[];
+    try {
+      t5Ids = this.parts.t5.encode(prompt);
+      clipIds = this.parts.clip.encode(prompt);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const pending = this.runTextEncoders(clipIds, t5Ids);
     this.prompts.set(prompt, pending);
     pending.catch(() => this.prompts.delete(prompt));

@@ -9,7 +9,7 @@ export class PromptTooLongError extends Error {
     readonly wordsOver: number,
   ) {
     super(
-      `The prompt is too long: it makes ${tokens - 1} text tokens and the model reads at most ${maxTokens - 1}. ` +
+      `The prompt is too long: it makes ${tokens - 1} text tokens and the model reads at most ${maxTokens - 1} text tokens. ` +
         `Shorten it by about ${wordsOver} word${wordsOver === 1 ? "" : "s"}.`,
     );
     this.name = "PromptTooLongError";
