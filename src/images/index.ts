@@ -4,3 +4,4 @@ export * from "./fit-size.js";
 export * from "./normalise-image.js";
 export * from "./planar.js";
 export * from "./rgb-image.js";
+export * from "./safe-download.js";

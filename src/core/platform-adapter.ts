@@ -1,0 +1,32 @@
+import type { EditJob, EditResultData } from "../queue/job-schemas.js";
+import type { ControlName } from "./rerun-action.js";
+import type { MessageRef, Origin, Platform } from "./types.js";
+
+/** The status message of a job: text, and whether a Cancel control belongs under it. */
+export interface StatusView {
+  jobId?: string;
+  text: string;
+  cancellable: boolean;
+}
+
+export interface ResultView {
+  job: EditJob;
+  result: EditResultData;
+  png: Buffer;
+  caption: string;
+  controls: { control: ControlName; label: string; id: string }[];
+}
+
+/**
+ * What the platform-neutral core needs from Discord, Slack or the playground. Adapters only
+ * translate; every rule (limits, permissions, strength steps, wording) lives in the core.
+ */
+export interface PlatformAdapter {
+  readonly platform: Platform;
+  /** Posts a new status message in the job's thread (opening one if needed); returns its id. */
+  postStatus(origin: Origin, view: StatusView): Promise<{ statusMessageId: string; threadId?: string }>;
+  /** Edits the status message named by `origin.statusMessageId` (or posts one if it has none). */
+  updateStatus(origin: Origin, view: StatusView): Promise<void>;
+  /** Posts the result image with its caption and controls in the thread; returns where it went. */
+  postResult(origin: Origin, view: ResultView): Promise<MessageRef>;
+}

@@ -1,0 +1,118 @@
+import { QueueEvents } from "bullmq";
+import type { Logger } from "../logger.js";
+import type { EditQueue } from "../queue/edit-queue.js";
+import type { JobRecords } from "../queue/job-records.js";
+import { progressSchema } from "../queue/job-schemas.js";
+import { bullPrefix, EDIT_QUEUE } from "../queue/queue-names.js";
+import type { RedisLike } from "../queue/redis-connection.js";
+import { progressText, queuedText } from "./messages.js";
+import type { PlatformAdapter, StatusView } from "./platform-adapter.js";
+import type { Origin, Platform } from "./types.js";
+
+interface Pending {
+  origin: Origin;
+  view: StatusView;
+  timer?: NodeJS.Timeout;
+  lastSentAt: number;
+}
+
+/**
+ * Keeps status messages moving (queued, position N; inverting k/n; editing k/n) from BullMQ's
+ * QueueEvents. Best effort by design: at most one edit per message every `minIntervalMs` (platforms
+ * rate-limit message edits), the latest text always wins, and a lost update is simply superseded.
+ */
+export class StatusTracker {
+  private readonly events: QueueEvents;
+  private readonly pending = new Map<string, Pending>();
+  private readonly origins = new Map<string, Origin | null>();
+  private closed = false;
+
+  constructor(
+    connection: RedisLike,
+    keyPrefix: string,
+    private readonly deps: {
+      queue: EditQueue;
+      records: JobRecords;
+      adapters: Map<Platform, PlatformAdapter>;
+      logger: Logger;
+      minIntervalMs: number;
+    },
+  ) {
+    this.events = new QueueEvents(EDIT_QUEUE, { connection, prefix: bullPrefix(keyPrefix) });
+    this.events.on("progress", ({ jobId, data }) => {
+      const p = progressSchema.safeParse(data);
+      if (p.success) void this.push(jobId, { jobId, text: progressText(p.data), cancellable: true });
+    });
+    // When a job starts, everyone behind it moves up one place.
+    this.events.on("active", () => void this.refreshPositions());
+    this.events.on("removed", () => void this.refreshPositions());
+    this.events.on("error", (err) => this.deps.logger.warn({ err }, "queue events error"));
+  }
+
+  async waitUntilReady(): Promise<void> {
+    await this.events.waitUntilReady();
+  }
+
+  private async refreshPositions(): Promise<void> {
+    try {
+      const waiting = await this.deps.queue.waitingIds();
+      await Promise.all(
+        waiting.map((jobId, i) =>
+          this.push(jobId, { jobId, text: queuedText(i + 1), cancellable: true }, true),
+        ),
+      );
+    } catch (err) {
+      this.deps.logger.debug({ err }, "could not refresh queue positions");
+    }
+  }
+
+  private async originOf(jobId: string): Promise<Origin | null> {
+    if (this.origins.has(jobId)) return this.origins.get(jobId) ?? null;
+    const record = await this.deps.records.get(jobId);
+    const origin = record?.job.origin ?? null;
+    this.origins.set(jobId, origin);
+    if (this.origins.size > 5000) this.origins.delete(this.origins.keys().next().value as string);
+    return origin;
+  }
+
+  private async push(jobId: string, view: StatusView, onlyIfChanged = false): Promise<void> {
+    if (this.closed) return;
+    const origin = await this.originOf(jobId);
+    if (!origin?.statusMessageId) return;
+    const entry = this.pending.get(jobId) ?? { origin, view, lastSentAt: 0 };
+    if (onlyIfChanged && entry.view.text === view.text && entry.lastSentAt > 0) return;
+    entry.view = view;
+    this.pending.set(jobId, entry);
+    if (entry.timer) return;
+    const wait = Math.max(0, entry.lastSentAt + this.deps.minIntervalMs - Date.now());
+    entry.timer = setTimeout(() => void this.flush(jobId), wait);
+  }
+
+  private async flush(jobId: string): Promise<void> {
+    const entry = this.pending.get(jobId);
+    if (!entry || this.closed) return;
+    entry.timer = undefined;
+    entry.lastSentAt = Date.now();
+    const adapter = this.deps.adapters.get(entry.origin.platform);
+    try {
+      await adapter?.updateStatus(entry.origin, entry.view);
+    } catch (err) {
+      this.deps.logger.debug({ err, jobId }, "status update skipped");
+    }
+  }
+
+  /** A job ended: its status is the delivery's to write now. */
+  forget(jobId: string): void {
+    const entry = this.pending.get(jobId);
+    if (entry?.timer) clearTimeout(entry.timer);
+    this.pending.delete(jobId);
+    this.origins.delete(jobId);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const e of this.pending.values()) if (e.timer) clearTimeout(e.timer);
+    this.pending.clear();
+    await this.events.close();
+  }
+}

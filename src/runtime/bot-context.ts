@@ -1,0 +1,104 @@
+import type { Config } from "../../config/index.js";
+import { DeliveryRouter } from "../core/delivery-router.js";
+import { EditService } from "../core/edit-service.js";
+import { ImageIntake } from "../core/image-intake.js";
+import type { PlatformAdapter } from "../core/platform-adapter.js";
+import { RateLimiter } from "../core/rate-limiter.js";
+import { StatusTracker } from "../core/status-tracker.js";
+import type { Platform } from "../core/types.js";
+import type { Logger } from "../logger.js";
+import { CancelBus } from "../queue/cancel-bus.js";
+import { DeliveryConsumer } from "../queue/delivery-consumer.js";
+import { EditQueue } from "../queue/edit-queue.js";
+import { ImageStore } from "../queue/image-store.js";
+import { JobRecords } from "../queue/job-records.js";
+import { KeyNames } from "../queue/queue-names.js";
+import { duplicateRedis, type RedisLike } from "../queue/redis-connection.js";
+
+/**
+ * Everything a bot process shares across platforms: the core service, the queue producer, and the
+ * delivery consumer. Platform adapters register themselves in `adapters` before `startDeliveries()`.
+ */
+export class BotContext {
+  readonly keys: KeyNames;
+  readonly images: ImageStore;
+  readonly records: JobRecords;
+  readonly queue: EditQueue;
+  readonly adapters = new Map<Platform, PlatformAdapter>();
+  readonly service: EditService;
+  readonly tracker: StatusTracker;
+  private consumer?: DeliveryConsumer;
+  private readonly extraConnections: RedisLike[] = [];
+
+  constructor(
+    readonly config: Config,
+    readonly redis: RedisLike,
+    readonly logger: Logger,
+  ) {
+    this.keys = new KeyNames(config.keyPrefix);
+    this.images = new ImageStore(redis, this.keys, config.limits.imageTtlSeconds);
+    this.records = new JobRecords(redis, this.keys, config.limits.imageTtlSeconds);
+    this.queue = new EditQueue(redis, config.keyPrefix);
+    this.service = new EditService({
+      config,
+      redis,
+      keys: this.keys,
+      queue: this.queue,
+      records: this.records,
+      intake: new ImageIntake(this.images, config.limits),
+      cancelBus: new CancelBus(redis, this.keys),
+      rateLimiter: new RateLimiter(redis, config.limits.ratePerMinute, config.limits.rateBurst),
+      adapters: this.adapters,
+      logger,
+    });
+    this.tracker = new StatusTracker(this.connection(), config.keyPrefix, {
+      queue: this.queue,
+      records: this.records,
+      adapters: this.adapters,
+      logger,
+      minIntervalMs: config.statusUpdateMs,
+    });
+  }
+
+  register(adapter: PlatformAdapter): void {
+    this.adapters.set(adapter.platform, adapter);
+  }
+
+  /** Starts consuming deliveries: results that finished while the bot was down are posted now. */
+  async startDeliveries(): Promise<void> {
+    const router = new DeliveryRouter({
+      adapters: this.adapters,
+      images: this.images,
+      records: this.records,
+      redis: this.redis,
+      keys: this.keys,
+      logger: this.logger,
+    });
+    this.consumer = new DeliveryConsumer(
+      this.connection(),
+      this.redis,
+      this.keys,
+      this.config.keyPrefix,
+      async (delivery) => {
+        // Progress still throttled for this job must not overwrite the final status.
+        this.tracker.forget(delivery.job.jobId);
+        await router.handle(delivery);
+      },
+      this.logger,
+    );
+    await Promise.all([this.consumer.worker.waitUntilReady(), this.tracker.waitUntilReady()]);
+  }
+
+  private connection(): RedisLike {
+    const c = duplicateRedis(this.redis);
+    this.extraConnections.push(c);
+    return c;
+  }
+
+  async close(): Promise<void> {
+    await this.consumer?.close();
+    await this.tracker.close();
+    await this.queue.close();
+    for (const c of this.extraConnections) c.disconnect();
+  }
+}
