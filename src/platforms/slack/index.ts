@@ -1,0 +1,58 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { App } from "@slack/bolt";
+import type { BotContext } from "../../runtime/bot-context.js";
+import type { PlatformHandle } from "../../runtime/start-bot.js";
+import { ImageLocator } from "./image-locator.js";
+import { registerListeners } from "./listeners/index.js";
+import { SlackActors } from "./slack-actors.js";
+import { SlackAdapter } from "./slack-adapter.js";
+import { createSlackApp } from "./slack-app.js";
+import { imageInputFor } from "./slack-file.js";
+
+export interface SlackHandle extends PlatformHandle {
+  app: App;
+  /** The HTTP receiver's port (useful with SLACK_PORT=0); undefined in Socket Mode. */
+  port?: number;
+  mode: "http" | "socket";
+}
+
+/** Starts the Slack app on the shared core: registers the adapter, the listeners, and connects. */
+export async function startSlack(ctx: BotContext): Promise<SlackHandle> {
+  const cfg = ctx.config.slack;
+  if (!cfg) throw new Error("Slack is not configured (SLACK_BOT_TOKEN)");
+  const logger = ctx.logger.child({ platform: "slack" });
+  const app = createSlackApp(cfg, logger);
+  const adapter = new SlackAdapter(app.client, logger);
+  ctx.register(adapter);
+  registerListeners(app, {
+    service: ctx.service,
+    defaults: ctx.config.defaults,
+    logger,
+    actors: new SlackActors(app.client, logger),
+    locator: new ImageLocator(app.client),
+    adapter,
+    imageFor: (file) => imageInputFor(file, cfg.botToken, cfg.fileHosts),
+  });
+  app.error(async (err) => {
+    logger.error({ err }, "slack app error");
+  });
+  const mode = cfg.appToken ? "socket" : "http";
+  let port: number | undefined;
+  if (mode === "socket") {
+    await app.start();
+  } else {
+    const server = (await app.start(cfg.port)) as Server;
+    port = (server.address() as AddressInfo).port;
+  }
+  logger.info({ mode, port, apiUrl: cfg.apiUrl ?? "slack.com" }, "slack app started");
+  return {
+    name: "slack",
+    app,
+    port,
+    mode,
+    async stop() {
+      await app.stop();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { encodeMetadata } from "../../modal-metadata.js";
+import { editModal } from "../../slack-blocks.js";
+import { afterAck, type ListenerDeps } from "../listener-deps.js";
+import { buttonContext } from "./button-context.js";
+
+/** "Edit again" under a result: a modal for the next prompt; its submission edits the result itself. */
+export function editAgainButton(deps: ListenerDeps) {
+  return async ({
+    ack,
+    body,
+    action,
+    client,
+  }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
+    await ack();
+    await afterAck(deps.logger, "edit-again button", async () => {
+      const b = buttonContext(body, action);
+      if (!b.control) return;
+      const record = await deps.service.findRecord(b.control.jobId);
+      const strength = record?.job.spec.strength ?? deps.defaults.strength;
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: editModal(
+          "editAgain",
+          encodeMetadata({ k: "again", jobId: b.control.jobId, channel: b.channel, threadTs: b.threadTs }),
+          strength,
+        ),
+      });
+    });
+  };
+}

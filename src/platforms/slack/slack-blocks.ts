@@ -1,0 +1,102 @@
+import type { types } from "@slack/bolt";
+import { EDIT_MODAL_TEXT, formatStrength } from "../../core/messages.js";
+import type { ResultView, StatusView } from "../../core/platform-adapter.js";
+import { controlId } from "../../core/rerun-action.js";
+
+type KnownBlock = types.KnownBlock;
+type View = types.View;
+
+/** Block and action ids of the edit modals, shared by the opener and the submission listener. */
+export const MODAL = {
+  editImage: "rf_edit_image_modal",
+  editAgain: "rf_edit_again_modal",
+  promptBlock: "prompt",
+  promptAction: "prompt_input",
+  strengthBlock: "strength",
+  strengthAction: "strength_input",
+} as const;
+
+/** Section text is limited to 3000 characters by Slack. */
+function section(text: string): KnownBlock {
+  return { type: "section", text: { type: "mrkdwn", text: text.slice(0, 3000) } };
+}
+
+export function statusBlocks(view: StatusView): KnownBlock[] {
+  const blocks: KnownBlock[] = [section(view.text)];
+  if (view.cancellable && view.jobId) {
+    blocks.push({
+      type: "actions",
+      block_id: "status_controls",
+      elements: [
+        {
+          type: "button",
+          text: { type: "plain_text", text: "Cancel" },
+          action_id: controlId("cancel", view.jobId),
+          value: view.jobId,
+          style: "danger",
+        },
+      ],
+    });
+  }
+  return blocks;
+}
+
+export function resultBlocks(view: Pick<ResultView, "caption" | "controls">): KnownBlock[] {
+  return [
+    section(view.caption),
+    {
+      type: "actions",
+      block_id: "result_controls",
+      elements: view.controls.map((c) => ({
+        type: "button" as const,
+        text: { type: "plain_text" as const, text: c.label },
+        action_id: c.id,
+        value: c.control,
+        ...(c.control === "edit-again" ? { style: "primary" as const } : {}),
+      })),
+    },
+  ];
+}
+
+/** The modal that asks for a prompt and a strength; `metadata` says what it edits. */
+export function editModal(kind: "editImage" | "editAgain", metadata: string, strength: number): View {
+  return {
+    type: "modal",
+    callback_id: MODAL[kind],
+    private_metadata: metadata,
+    title: {
+      type: "plain_text",
+      text: kind === "editImage" ? EDIT_MODAL_TEXT.title : EDIT_MODAL_TEXT.againTitle,
+    },
+    submit: { type: "plain_text", text: EDIT_MODAL_TEXT.submit },
+    close: { type: "plain_text", text: EDIT_MODAL_TEXT.close },
+    blocks: [
+      {
+        type: "input",
+        block_id: MODAL.promptBlock,
+        label: { type: "plain_text", text: EDIT_MODAL_TEXT.promptLabel },
+        element: {
+          type: "plain_text_input",
+          action_id: MODAL.promptAction,
+          multiline: true,
+          placeholder: { type: "plain_text", text: EDIT_MODAL_TEXT.promptPlaceholder },
+        },
+      },
+      {
+        type: "input",
+        block_id: MODAL.strengthBlock,
+        optional: true,
+        label: { type: "plain_text", text: EDIT_MODAL_TEXT.strengthLabel },
+        hint: { type: "plain_text", text: EDIT_MODAL_TEXT.strengthHint },
+        element: {
+          type: "number_input",
+          action_id: MODAL.strengthAction,
+          is_decimal_allowed: true,
+          min_value: "0",
+          max_value: "1",
+          initial_value: formatStrength(strength),
+        },
+      },
+    ],
+  };
+}

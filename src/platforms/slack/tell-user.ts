@@ -1,0 +1,20 @@
+import type { webApi } from "@slack/bolt";
+import type { Logger } from "../../logger.js";
+
+/** A reply only the acting person sees (a refused cancel, an expired button). Best effort. */
+export async function tellUser(
+  client: webApi.WebClient,
+  logger: Logger,
+  p: { channel: string; user: string; text: string; threadTs?: string },
+): Promise<void> {
+  try {
+    await client.chat.postEphemeral({
+      channel: p.channel,
+      user: p.user,
+      text: p.text,
+      ...(p.threadTs ? { thread_ts: p.threadTs } : {}),
+    });
+  } catch (err) {
+    logger.warn({ err }, "could not send an ephemeral reply");
+  }
+}
