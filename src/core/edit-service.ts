@@ -157,6 +157,20 @@ export class EditService {
     return lines.join("\n");
   }
 
+  /** The caller's queued or running jobs, newest first (for "/edit-cancel" without a job id). */
+  async openJobsOf(actor: Actor): Promise<string[]> {
+    const ids = await this.d.redis.smembers(
+      this.d.keys.userJobs(actor.platform, actor.workspaceId, actor.userId),
+    );
+    const open: { jobId: string; at: number }[] = [];
+    for (const jobId of ids) {
+      const record = await this.d.records.get(jobId);
+      if (record && (record.status === "queued" || record.status === "running"))
+        open.push({ jobId, at: record.job.requestedAt });
+    }
+    return open.sort((a, b) => b.at - a.at).map((j) => j.jobId);
+  }
+
   async findRecord(jobId: string): Promise<JobRecord | null> {
     return this.d.records.get(jobId);
   }

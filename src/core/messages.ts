@@ -78,3 +78,80 @@ function clip(text: string, max: number): string {
   const oneLine = text.replace(/\s+/g, " ").trim();
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
+
+// ---- Sentences platforms need around a request (added for the Discord adapter; any platform may use them).
+
+/** The line a chat platform shows above the thread it opens for one request. */
+export function requestHeaderText(who: string, prompt: string): string {
+  return `🖼️ ${who} asked for an edit: "${clip(prompt, 300)}"`;
+}
+
+/** The name of the thread that holds one request's status and results. */
+export function threadNameFor(prompt: string): string {
+  const name = `Edit: ${clip(prompt, 80)}`;
+  return name.length > 1 ? name : "Edit";
+}
+
+export const NO_IMAGE_ATTACHED =
+  "I need an image to edit: attach one to /edit (PNG, JPEG, WebP, GIF, HEIC, AVIF or TIFF).";
+
+export const NO_IMAGE_IN_MESSAGE =
+  'That message has no image I can edit. Use "Edit image" on a message with a picture attached.';
+
+export function notAllowedText(what: "re-run" | "edit-again"): string {
+  return what === "re-run"
+    ? "Only the person who asked for this edit can re-run it here."
+    : "Only the person who asked for this edit can edit its result again here.";
+}
+
+export function rerunAcceptedText(where: string): string {
+  return `On it: follow along in ${where}.`;
+}
+
+export const NO_OPEN_JOB = "You have no edits waiting or running to cancel.";
+
+// ---- Sentences for platforms that find the image themselves (added for the Slack adapter).
+
+export const NO_IMAGE_IN_CHANNEL =
+  "I can't find an image in this channel's recent messages. Share one, then use /edit again (or use \"Edit image\" on the message).";
+
+export const NO_IMAGE_IN_THREAD =
+  "I can't find an image in this message or its thread. Share one here and mention me again with a prompt.";
+
+/** Names the message /edit took its picture from, so nobody wonders which one it was. */
+export function tookNewestImageText(link: string, fileName?: string, sharedBy?: string): string {
+  const what = fileName ? `"${clip(fileName, 80)}"` : "the newest image";
+  return `Editing ${what}${sharedBy ? ` shared by ${sharedBy}` : ""}: ${link}`;
+}
+
+/** Labels of the modal that asks for a prompt and a strength. */
+export const EDIT_MODAL_TEXT = {
+  title: "Edit image",
+  againTitle: "Edit again",
+  submit: "Edit",
+  close: "Cancel",
+  promptLabel: "What should change?",
+  promptPlaceholder: "e.g. make it winter, with snow on the roofs",
+  strengthLabel: "Strength",
+  strengthHint: "0 keeps the picture, 1 follows the prompt fully.",
+} as const;
+
+// ---- Sentences of the local playground (src/platforms/playground).
+
+export function uploadTooLargeText(maxBytes: number): string {
+  return `That file is too large to upload; the limit is ${Math.round((maxBytes / (1024 * 1024)) * 10) / 10} MB. Please send a smaller version.`;
+}
+
+export const PLAYGROUND_HELP = [
+  "Pick or drop an image, then type `/edit <what to change>`, optionally with a strength from 0 to 1:",
+  "`/edit make it winter 0.7` or `/edit make it winter strength:0.7` (and `seed:42` for a fixed seed).",
+  "A bare `/edit` in a thread edits the newest picture there. `/queue` shows the queue and your edits.",
+  "On a result: ➖ ➕ weaker/stronger, 1️⃣–🔟 a strength, 🎲 a new seed, ✖ cancels.",
+].join("\n");
+
+export const PLAYGROUND_NEEDS_NAME = "Pick a display name first, then try again.";
+
+export const EDIT_AGAIN_NEEDS_PROMPT = "Type what to change in the result, e.g. `make it night`.";
+
+export const PLAYGROUND_UNKNOWN_MESSAGE =
+  "That message is gone (the channel keeps its last few hundred messages).";

@@ -1,0 +1,35 @@
+import type { MessageReaction, PartialMessageReaction, PartialUser, User } from "discord.js";
+import { actionFromEmoji } from "../../../core/rerun-action.js";
+import type { MessageRef } from "../../../core/types.js";
+import { actorFromReaction } from "../discord-actor.js";
+import type { DiscordHandlerContext } from "../handler-context.js";
+
+/**
+ * ➖ ➕ 1️⃣–🔟 🎲 ✖ on a result or status message. The message may be uncached (partial, e.g. after a
+ * restart): only its id and channel are needed, the job is found from the stored record.
+ */
+export function onMessageReactionAdd(h: DiscordHandlerContext) {
+  return async (
+    reaction: MessageReaction | PartialMessageReaction,
+    user: User | PartialUser,
+  ): Promise<void> => {
+    try {
+      if (user.id === h.client.user?.id) return;
+      if (reaction.emoji.id) return; // custom emoji never mean anything here
+      const action = actionFromEmoji(reaction.emoji.name ?? "");
+      if (!action) return;
+      const who = user.partial ? await user.fetch() : user;
+      if (who.bot) return;
+      const { message } = reaction;
+      const guild =
+        message.guild ?? (message.guildId ? h.client.guilds.cache.get(message.guildId) : undefined);
+      const member = guild ? (guild.members.cache.get(who.id) ?? null) : null;
+      const actor = actorFromReaction(who, message.guildId ?? null, member, message.channelId);
+      const ref: MessageRef = { platform: "discord", channelId: message.channelId, messageId: message.id };
+      const outcome = await h.ctx.service.rerunFromMessage(ref, action, actor);
+      if (outcome && !outcome.ok) h.logger.info({ code: outcome.error.code, ref }, "reaction refused");
+    } catch (err) {
+      h.logger.error({ err }, "discord reaction failed");
+    }
+  };
+}
