@@ -9,20 +9,49 @@ export interface TransformerDims {
   hasGuidance: boolean;
 }
 
-/** Variance of the tiny model's "data" around its text-dependent mean, in latent units. */
-const DATA_VARIANCE = 0.5;
+/** Prior variances of one band of the latent: the colour channels' (brightness, two colour differences), the rest's. */
+export interface BandVariance {
+  colour: number[];
+  pattern: number;
+}
 
 /**
- * The tiny transformer: the exact velocity of a Gaussian data distribution whose mean c depends on the
- * text, the guidance and the token position. For x_sigma = (1 - sigma) x0 + sigma eps with
- * x0 ~ N(c, s2) and eps ~ N(0, 1), E[eps - x0 | x] = a(sigma) (x - (1 - sigma) c) - c with
- * a = (sigma - (1 - sigma) s2) / ((1 - sigma)^2 s2 + sigma^2). So inverting and re-generating with another
- * prompt really moves the image toward another pattern, and every input changes the output.
+ * The picture prior, coarse to fine. A band is what one more round of blurring takes away: band k is
+ * blur^(p_k) x - blur^(p_{k+1}) x, the last band's p is 0 (the latent itself). Pictures put their weight
+ * in the coarse bands (big shapes, the colour of each 8x8 patch, channels 0, 10, 13) and little in the
+ * fine ones, while white noise spreads evenly: so the coarse bands are read as picture, the fine ones
+ * mostly as noise, as a real denoiser reads them.
  */
+export interface TransformerTuning {
+  /** Blur passes at the start of each band, coarse to fine, decreasing; the first band is the coarsest. */
+  passes: number[];
+  variances: BandVariance[];
+  tintScale: number;
+}
+
+export const DEFAULT_TUNING: TransformerTuning = {
+  passes: [8, 2, 0],
+  variances: [
+    { colour: [4, 2, 2], pattern: 0.5 },
+    { colour: [0.5, 0.3, 0.3], pattern: 0.3 },
+    { colour: [0.05, 0.05, 0.05], pattern: 0.05 },
+  ],
+  tintScale: 1,
+};
+
+/** Binomial blur taps over the unpacked latent grid (8 pixels a tap), applied along rows then columns. */
+const BLUR_TAPS = [1, 4, 6, 4, 1].map((t) => t / 16);
+/** Latent channels carrying the 8x8 patch's mean brightness and its two colour differences (vae-graphs.ts). */
+const COLOUR_CHANNELS = [0, 10, 13];
+/** How far a prompt moves each: brightness a little, the colour differences more, so prompts read as tints. */
+const TINT_SIZE = [0.4, 0.8, 0.8];
+const LATENT_CHANNELS = 16;
+
 export function buildTransformerGraph(
   dims: TransformerDims,
   precision: Precision,
   seed: number,
+  tuning: TransformerTuning = DEFAULT_TUNING,
 ): GraphBuilder {
   const rnd = new SeededRandom(seed);
   const g = new GraphBuilder("tiny_flux_transformer", precision);
@@ -59,27 +88,133 @@ export function buildTransformerGraph(
     cond = g.node("Add", [cond, gVec]);
   }
 
-  // Position: smooth waves over the latent grid, so the text's pattern is visible in the picture.
-  const freqs = rnd.uniforms(3 * D, -0.35, 0.35);
+  // The prompt's colour: brightness and two colour differences per token, varying slowly with position.
+  const freqs = rnd.uniforms(3 * D, -0.2, 0.2);
   const pos = g.node("Sin", [g.node("MatMul", [imgIds, g.weight("img_ids_proj", [3, D], freqs)])]); // [L,D]
-  const hidden = g.node("Tanh", [g.node("Add", [cond, pos])]); // [B,L,D]
-  const c = g.node("MatMul", [
-    hidden,
-    g.weight("proj_out", [D, 64], rnd.normals(D * 64, 1.4 / Math.sqrt(D))),
+  const hidden = g.node("Tanh", [
+    g.node("Add", [cond, g.node("Mul", [pos, g.constFloat("pos_gain", [1], [0.3])])]),
   ]);
+  const toColour = rnd.normals(D * 3, tuning.tintScale / Math.sqrt(D));
+  for (let i = 0; i < toColour.length; i++) toColour[i] *= TINT_SIZE[i % 3];
+  // Each colour feeds its channel in all four sub-pixels of the 2x2 token (packed channel ch*4 + dy*2 + dx).
+  const place = new Float32Array(3 * 64);
+  COLOUR_CHANNELS.forEach((ch, k) => {
+    for (let sub = 0; sub < 4; sub++) place[k * 64 + ch * 4 + sub] = 1;
+  });
+  const colourProj = new Float32Array(D * 64);
+  for (let d = 0; d < D; d++)
+    for (let k = 0; k < 3; k++)
+      for (let j = 0; j < 64; j++) colourProj[d * 64 + j] += toColour[d * 3 + k] * place[k * 64 + j];
+  const mean = g.node("MatMul", [hidden, g.weight("proj_out", [D, 64], colourProj)]); // [B,L,64]
 
-  // Velocity of the Gaussian flow.
+  // The bands: blur the unpacked [B,16,h,w] grid further and further, and pack each level back.
+  const grid = latentGrid(g, imgIds);
+  const levels: string[] = [];
+  let blurred = grid.unpack(hs);
+  let done = 0;
+  for (const p of [...tuning.passes].reverse()) {
+    for (; done < p; done++) blurred = grid.blur(blurred);
+    levels.unshift(p === 0 ? hs : grid.pack(blurred));
+  }
+
   const sigma = g.node("Unsqueeze", [timestep, axes12]); // [B,1,1]
-  const one = g.constFloat("one", [1], [1]);
-  const s2 = g.constFloat("data_variance", [1], [DATA_VARIANCE]);
-  const oms = g.node("Sub", [one, sigma]);
-  const variance = g.node("Add", [
-    g.node("Mul", [g.node("Mul", [oms, oms]), s2]),
-    g.node("Mul", [sigma, sigma]),
+  const oms = g.node("Sub", [g.constFloat("one", [1], [1]), sigma]);
+  // a(sigma) = (sigma - (1 - sigma) S) / ((1 - sigma)^2 S + sigma^2), per packed channel.
+  const gain = (name: string, variance: BandVariance) => {
+    const s2 = g.constFloat(name, [64], packedVariances(variance));
+    const denom = g.node("Add", [
+      g.node("Mul", [g.node("Mul", [oms, oms]), s2]),
+      g.node("Mul", [sigma, sigma]),
+    ]);
+    return g.node("Div", [g.node("Sub", [sigma, g.node("Mul", [oms, s2])]), denom]);
+  };
+  // Coarsest band, about the prompt's colour m: a (x - (1 - sigma) m) - m.
+  let velocity = g.node("Sub", [
+    g.node("Mul", [
+      gain("variance_band_0", tuning.variances[0]),
+      g.node("Sub", [levels[0], g.node("Mul", [oms, mean])]),
+    ]),
+    mean,
   ]);
-  const a = g.node("Div", [g.node("Sub", [sigma, g.node("Mul", [oms, s2])]), variance]);
-  const centred = g.node("Sub", [hs, g.node("Mul", [oms, c])]);
-  const velocity = g.node("Sub", [g.node("Mul", [a, centred]), c]);
+  for (let k = 1; k < levels.length; k++) {
+    const band = g.node("Sub", [levels[k], levels[k - 1]]);
+    velocity = g.node("Add", [
+      velocity,
+      g.node("Mul", [gain(`variance_band_${k}`, tuning.variances[k]), band]),
+    ]);
+  }
   g.output("out_hidden_states", velocity, ["batch_size", "packed_height_width", 64]);
   return g;
+}
+
+/** One variance per packed channel ch*4 + dy*2 + dx. */
+function packedVariances(v: BandVariance): number[] {
+  const out = new Array<number>(64).fill(v.pattern);
+  COLOUR_CHANNELS.forEach((ch, k) => {
+    for (let sub = 0; sub < 4; sub++) out[ch * 4 + sub] = v.colour[k];
+  });
+  return out;
+}
+
+interface LatentGrid {
+  /** Packed [B,L,64] -> [B,16,2h,2w]. */
+  unpack(packed: string): string;
+  /** [B,16,2h,2w] -> packed [B,L,64]. */
+  pack(grid: string): string;
+  /** One separable binomial blur of the grid, edges repeated. */
+  blur(grid: string): string;
+}
+
+/** Packing and blurring over the unpacked latent grid; the grid width (tokens per row) is read from img_ids. */
+function latentGrid(g: GraphBuilder, imgIds: string): LatentGrid {
+  // Tokens per row = largest column id + 1, as an int64 [1] for the shapes below.
+  const cols = g.node("Gather", [imgIds, g.constInt64("col_index", [], [2])], { axis: 1 }); // [L]
+  const colMax = g.node("ReduceMax", [cols], { axes: [0], keepdims: 1 }); // [1]
+  const w = g.node("Cast", [g.node("Add", [colMax, g.constFloat("col_one", [1], [1])])], { to: 7 });
+  const w2 = g.node("Mul", [w, g.constInt64("two", [1], [2])]);
+  const i64 = (name: string, values: number[]) => g.constInt64(name, [values.length], values);
+  // 0 in a Reshape shape copies the batch axis.
+  const tokensShape = g.node(
+    "Concat",
+    [i64("shape_b_h", [0, -1]), w, i64("shape_c22", [LATENT_CHANNELS, 2, 2])],
+    {
+      axis: 0,
+    },
+  );
+  const gridShape = g.node("Concat", [i64("shape_b_c_h", [0, LATENT_CHANNELS, -1]), w2], { axis: 0 });
+  const splitShape = g.node(
+    "Concat",
+    [i64("shape_b_c_h_2", [0, LATENT_CHANNELS, -1, 2]), w, i64("shape_2", [2])],
+    { axis: 0 },
+  );
+  const packedShape = i64("shape_b_l_64", [0, -1, 64]);
+
+  const k = BLUR_TAPS.length;
+  const half = (k - 1) / 2;
+  const kernel: number[] = [];
+  for (let c = 0; c < LATENT_CHANNELS; c++) kernel.push(...BLUR_TAPS);
+  const rowW = g.constFloat("blur_row", [LATENT_CHANNELS, 1, 1, k], kernel);
+  const colW = g.constFloat("blur_col", [LATENT_CHANNELS, 1, k, 1], kernel);
+  const pads = i64("blur_pads", [0, 0, half, half, 0, 0, half, half]);
+
+  return {
+    // [B,L,64] -> [B,h,w,16,2,2] -> [B,16,h,2,w,2] -> [B,16,2h,2w].
+    unpack: (packed) =>
+      g.node("Reshape", [
+        g.node("Transpose", [g.node("Reshape", [packed, tokensShape])], { perm: [0, 3, 1, 4, 2, 5] }),
+        gridShape,
+      ]),
+    // [B,16,2h,2w] -> [B,16,h,2,w,2] -> [B,h,w,16,2,2] -> [B,L,64].
+    pack: (grid) =>
+      g.node("Reshape", [
+        g.node("Transpose", [g.node("Reshape", [grid, splitShape])], { perm: [0, 2, 4, 1, 3, 5] }),
+        packedShape,
+      ]),
+    // Edge padding: a blur that dimmed the border would read as a dark frame in every edit.
+    blur: (grid) => {
+      const padded = g.node("Pad", [grid, pads], { mode: "edge" });
+      const rows = g.node("Conv", [padded, rowW], { group: LATENT_CHANNELS, kernel_shape: [1, k] });
+      return g.node("Conv", [rows, colW], { group: LATENT_CHANNELS, kernel_shape: [k, 1] });
+    },
+  };
 }

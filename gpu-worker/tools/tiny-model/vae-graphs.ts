@@ -2,8 +2,8 @@ import { GraphBuilder, type Precision } from "./graph-builder.js";
 
 export const LATENT_CHANNELS = 16;
 const PATCH = 8;
-/** Latent units per basis coefficient: keeps scaled latents near unit size, as a real VAE's are. */
-const COEFF_TO_LATENT = 1 / 8;
+/** Latent units per basis coefficient of a patch's mean brightness: keeps scaled latents near unit size. */
+const COEFF_TO_LATENT = 1 / 4;
 /** What a real VAE reports for its (almost deterministic) posterior: only the mean is used. */
 const LOG_VARIANCE = -8;
 
@@ -17,12 +17,14 @@ function dct(u: number, x: number): number {
   return alpha * Math.cos((Math.PI * (2 * x + 1) * u) / (2 * PATCH));
 }
 
-/**
- * 16 orthonormal 3x8x8 patterns: brightness at the 10 lowest 2-D cosine frequencies and two colour
- * differences at the 3 lowest. Encoding projects each 8x8 patch onto them and decoding sums them back, so
- * the round trip is a smooth low-pass copy of the picture and every latent channel is visible.
- */
-export function vaeBasis(): Float32Array {
+interface Pattern {
+  colour: number[];
+  u: number;
+  v: number;
+}
+
+/** The 16 channels' patterns: brightness at the 10 lowest 2-D cosine frequencies, two colour differences at the 3 lowest. */
+function patterns(): Pattern[] {
   const s3 = 1 / Math.sqrt(3);
   const luma = [s3, s3, s3];
   const chromaA = [1 / Math.SQRT2, -1 / Math.SQRT2, 0];
@@ -44,13 +46,31 @@ export function vaeBasis(): Float32Array {
     [0, 1],
     [1, 0],
   ];
-  const patterns: Array<{ colour: number[]; u: number; v: number }> = [
+  return [
     ...lumaFreqs.map(([u, v]) => ({ colour: luma, u, v })),
     ...chromaFreqs.map(([u, v]) => ({ colour: chromaA, u, v })),
     ...chromaFreqs.map(([u, v]) => ({ colour: chromaB, u, v })),
   ];
+}
+
+/**
+ * Latent units per coefficient, relative to the mean brightness's. Pictures hold far less in colour and
+ * in the higher cosine patterns, so those are scaled up until every channel has about the same spread,
+ * as a real VAE's latents do. Without it, noise the same size in every channel (the inversion's) would
+ * swamp the quiet channels and decode to coloured 8x8 speckle.
+ */
+export function vaeChannelGains(): number[] {
+  return patterns().map((p, ch) => (ch < 10 ? 1 : 2) * Math.max(1, 4 * (p.u + p.v)));
+}
+
+/**
+ * 16 orthonormal 3x8x8 patterns (see patterns()). Encoding projects each 8x8 patch onto them and decoding
+ * sums them back, so the round trip is a smooth low-pass copy of the picture and every latent channel is
+ * visible.
+ */
+export function vaeBasis(): Float32Array {
   const out = new Float32Array(LATENT_CHANNELS * 3 * PATCH * PATCH);
-  patterns.forEach((p, ch) => {
+  patterns().forEach((p, ch) => {
     for (let col = 0; col < 3; col++) {
       for (let y = 0; y < PATCH; y++) {
         for (let x = 0; x < PATCH; x++) {
@@ -70,7 +90,9 @@ export function buildVaeEncoderGraph(scaling: VaeScaling, precision: Precision):
   const perChannel = 3 * PATCH * PATCH;
   const weight = new Float32Array(2 * LATENT_CHANNELS * perChannel);
   const gain = COEFF_TO_LATENT / scaling.scalingFactor;
-  for (let i = 0; i < basis.length; i++) weight[i] = basis[i] * gain;
+  const channelGains = vaeChannelGains();
+  for (let i = 0; i < basis.length; i++)
+    weight[i] = basis[i] * gain * channelGains[Math.floor(i / perChannel)];
   const bias = new Float32Array(2 * LATENT_CHANNELS);
   for (let c = 0; c < LATENT_CHANNELS; c++) {
     bias[c] = scaling.shiftFactor;
@@ -106,7 +128,10 @@ export function buildVaeDecoderGraph(scaling: VaeScaling, precision: Precision):
   const basis = vaeBasis();
   const weight = new Float32Array(basis.length);
   const gain = scaling.scalingFactor / COEFF_TO_LATENT;
-  for (let i = 0; i < basis.length; i++) weight[i] = basis[i] * gain;
+  const channelGains = vaeChannelGains();
+  const perChannel = 3 * PATCH * PATCH;
+  for (let i = 0; i < basis.length; i++)
+    weight[i] = (basis[i] * gain) / channelGains[Math.floor(i / perChannel)];
   const centred = g.node("Sub", [latent, g.constFloat("shift", [1], [scaling.shiftFactor])]);
   const out = g.node(
     "ConvTranspose",
