@@ -155,3 +155,23 @@ export const EDIT_AGAIN_NEEDS_PROMPT = "Type what to change in the result, e.g. 
 
 export const PLAYGROUND_UNKNOWN_MESSAGE =
   "That message is gone (the channel keeps its last few hundred messages).";
+
+// ---- Sentences of the local playground (src/platforms/playground).
+
+export function uploadTooLargeText(maxBytes: number): string {
+  return `That file is too large to upload; the limit is ${Math.round((maxBytes / (1024 * 1024)) * 10) / 10} MB. Please send a smaller version.`;
+}
+
+export const PLAYGROUND_HELP = [
+  "Pick or drop an image, then type `/edit <what to change>`, optionally with a strength from 0 to 1:",
+  "`/edit make it winter 0.7` or `/edit make it winter strength:0.7` (and `seed:42` for a fixed seed).",
+  "A bare `/edit` in a thread edits the newest picture there. `/queue` shows the queue and your edits.",
+  "On a result: ➖ ➕ weaker/stronger, 1️⃣–🔟 a strength, 🎲 a new seed, ✖ cancels.",
+].join("\n");
+
+export const PLAYGROUND_NEEDS_NAME = "Pick a display name first, then try again.";
+
+export const EDIT_AGAIN_NEEDS_PROMPT = "Type what to change in the result, e.g. `make it night`.";
+
+export const PLAYGROUND_UNKNOWN_MESSAGE =
+  "That message is gone (the channel keeps its last few hundred messages).";

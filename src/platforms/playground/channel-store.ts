@@ -1,0 +1,124 @@
+import type { KeyNames } from "../../queue/queue-names.js";
+import type { RedisLike } from "../../queue/redis-connection.js";
+import type { NewMessage, PlaygroundMessage } from "./playground-message.js";
+
+/** Enough history for a demo channel; older messages fall off so Redis stays small. */
+export const HISTORY_LIMIT = 500;
+
+export type ChannelListener = (message: PlaygroundMessage) => void;
+
+/**
+ * The playground's channel history. The core has no notion of a channel's messages (Discord and
+ * Slack keep their own), so the playground keeps them in Redis under the key prefix: a reload, or a
+ * bot restart, shows the same channel. Writes to one message are serialised in-process so two
+ * people reacting at once do not lose a reaction.
+ */
+export class ChannelStore {
+  private readonly listeners = new Set<ChannelListener>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly redis: RedisLike,
+    private readonly keys: KeyNames,
+    readonly channelId: string,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  private key(part: string): string {
+    // One hash tag per channel: the MULTI below touches all three keys, which Redis Cluster needs in one slot.
+    return `${this.keys.prefix}:playground:{${this.channelId}}:${part}`;
+  }
+
+  subscribe(listener: ChannelListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async post(input: NewMessage): Promise<PlaygroundMessage> {
+    const seq = await this.redis.incr(this.key("seq"));
+    const message: PlaygroundMessage = {
+      controls: [],
+      reactions: [],
+      ...input,
+      id: `m${seq}`,
+      seq,
+      createdAt: Date.now(),
+    };
+    await this.save(message);
+    await this.trim();
+    return message;
+  }
+
+  async get(id: string): Promise<PlaygroundMessage | null> {
+    const raw = await this.redis.hget(this.key("msgs"), id);
+    return raw ? (JSON.parse(raw) as PlaygroundMessage) : null;
+  }
+
+  /** Read-modify-write of one message; returns null when the message is gone. */
+  async update(
+    id: string,
+    change: (m: PlaygroundMessage) => PlaygroundMessage | null,
+  ): Promise<PlaygroundMessage | null> {
+    const previous = this.locks.get(id) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const current = await this.get(id);
+      if (!current) return null;
+      const changed = change(current);
+      if (!changed) return current;
+      changed.editedAt = Date.now();
+      await this.save(changed);
+      return changed;
+    });
+    const settled = next.catch(() => undefined);
+    this.locks.set(id, settled);
+    void settled.then(() => {
+      if (this.locks.get(id) === settled) this.locks.delete(id);
+    });
+    return next;
+  }
+
+  /** The channel's messages, oldest first. */
+  async history(limit = HISTORY_LIMIT): Promise<PlaygroundMessage[]> {
+    const ids = await this.redis.zrange(this.key("order"), String(-limit), "-1");
+    if (ids.length === 0) return [];
+    const raws = await this.redis.hmget(this.key("msgs"), ...ids);
+    return raws
+      .filter((r): r is string => typeof r === "string")
+      .map((r) => JSON.parse(r) as PlaygroundMessage);
+  }
+
+  /** The newest picture in a thread (or in the whole channel): what a bare `/edit` works on. */
+  async latestImage(threadId?: string): Promise<PlaygroundMessage | null> {
+    const all = await this.history();
+    for (let i = all.length - 1; i >= 0; i--) {
+      const m = all[i];
+      if (!m.image) continue;
+      if (threadId === undefined || m.id === threadId || m.threadId === threadId) return m;
+    }
+    return null;
+  }
+
+  private async save(message: PlaygroundMessage): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.key("msgs"), message.id, JSON.stringify(message))
+      .zadd(this.key("order"), String(message.seq), message.id)
+      .expire(this.key("msgs"), this.ttlSeconds)
+      .expire(this.key("order"), this.ttlSeconds)
+      .expire(this.key("seq"), this.ttlSeconds)
+      .exec();
+    for (const listener of this.listeners) listener(message);
+  }
+
+  private async trim(): Promise<void> {
+    const excess = (await this.redis.zcard(this.key("order"))) - HISTORY_LIMIT;
+    if (excess <= 0) return;
+    const old = await this.redis.zrange(this.key("order"), "0", String(excess - 1));
+    if (old.length === 0) return;
+    await this.redis
+      .multi()
+      .zrem(this.key("order"), ...old)
+      .hdel(this.key("msgs"), ...old)
+      .exec();
+  }
+}

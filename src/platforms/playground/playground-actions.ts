@@ -1,0 +1,170 @@
+import type { ImageInput } from "../../core/edit-request.js";
+import {
+  EDIT_AGAIN_NEEDS_PROMPT,
+  NO_IMAGE_ATTACHED,
+  PLAYGROUND_HELP,
+  PLAYGROUND_UNKNOWN_MESSAGE,
+} from "../../core/messages.js";
+import { actionFromControl, actionFromEmoji, parseControlId } from "../../core/rerun-action.js";
+import type { Origin } from "../../core/types.js";
+import type { BotContext } from "../../runtime/bot-context.js";
+import type { ChannelStore } from "./channel-store.js";
+import { sniffImageType } from "./image-type.js";
+import { parseCommand, parseEditArgs } from "./parse-command.js";
+import { PLAYGROUND_CHANNEL, PLAYGROUND_WORKSPACE, refChannelId } from "./playground-adapter.js";
+import { BOT_AUTHOR, type PlaygroundMessage } from "./playground-message.js";
+import { actorFor, type PlaygroundUser } from "./playground-user.js";
+
+/** What the page gets back: ok, and a sentence to show when there is one for this person only. */
+export interface ActionReply {
+  ok: boolean;
+  message?: string;
+  messageId?: string;
+  jobId?: string;
+}
+
+export interface Upload {
+  bytes: Buffer;
+  name?: string;
+}
+
+/**
+ * What people do in the playground, turned into core calls: a message (maybe with a picture and a
+ * command), a reaction, a button. Wording and rules stay in the core; this only finds the message,
+ * the job and the person.
+ */
+export class PlaygroundActions {
+  constructor(
+    private readonly ctx: BotContext,
+    private readonly store: ChannelStore,
+  ) {}
+
+  async post(user: PlaygroundUser, text: string, upload?: Upload, threadId?: string): Promise<ActionReply> {
+    const thread = threadId ? await this.store.get(threadId) : null;
+    // A reply goes into the thread of the message it answers; threads do not nest.
+    const inThread = thread ? (thread.threadId ?? thread.id) : undefined;
+    let image: PlaygroundMessage["image"];
+    if (upload && upload.bytes.length > 0 && sniffImageType(upload.bytes)) {
+      image = { sha: await this.ctx.images.put(upload.bytes), name: upload.name };
+    }
+    const shown = upload && !image && upload.bytes.length > 0 ? `${text}\n📎 ${upload.name ?? "file"}` : text;
+    const message = await this.store.post({
+      threadId: inThread,
+      author: { id: user.id, name: user.name, bot: false },
+      text: shown.trim(),
+      image,
+    });
+    const command = parseCommand(text);
+    const replyThread = inThread ?? message.id;
+    switch (command.kind) {
+      case "chat":
+        return { ok: true, messageId: message.id };
+      case "help":
+        await this.botSays(replyThread, PLAYGROUND_HELP);
+        return { ok: true, messageId: message.id };
+      case "queue":
+        await this.botSays(replyThread, await this.ctx.service.queueSummary(actorFor(user)));
+        return { ok: true, messageId: message.id };
+      case "edit": {
+        const input = await this.imageFor(upload, inThread);
+        if (!input) {
+          await this.botSays(replyThread, NO_IMAGE_ATTACHED);
+          return { ok: false, message: NO_IMAGE_ATTACHED, messageId: message.id };
+        }
+        const origin: Origin = {
+          platform: "playground",
+          workspaceId: PLAYGROUND_WORKSPACE,
+          channelId: PLAYGROUND_CHANNEL,
+          threadId: inThread,
+          messageId: message.id,
+          userId: user.id,
+          userName: user.name,
+        };
+        const outcome = await this.ctx.service.submit({
+          origin,
+          image: input,
+          prompt: command.prompt,
+          strength: command.strength,
+          seed: command.seed,
+        });
+        return outcome.ok
+          ? { ok: true, messageId: message.id, jobId: outcome.jobId }
+          : { ok: false, messageId: message.id, message: outcome.error.userMessage };
+      }
+    }
+  }
+
+  /** Toggles the person's reaction; adding one that means something re-runs or cancels. */
+  async react(user: PlaygroundUser, messageId: string, emoji: string): Promise<ActionReply> {
+    let added = false;
+    const updated = await this.store.update(messageId, (m) => {
+      const reactions = m.reactions.map((r) => ({ ...r, users: [...r.users] }));
+      let entry = reactions.find((r) => r.emoji === emoji);
+      if (!entry) {
+        entry = { emoji, users: [] };
+        reactions.push(entry);
+      }
+      if (entry.users.includes(user.id)) entry.users = entry.users.filter((u) => u !== user.id);
+      else {
+        entry.users.push(user.id);
+        added = true;
+      }
+      return { ...m, reactions: reactions.filter((r) => r.users.length > 0) };
+    });
+    if (!updated) return { ok: false, message: PLAYGROUND_UNKNOWN_MESSAGE };
+    const action = actionFromEmoji(emoji);
+    if (!added || !action) return { ok: true };
+    const ref = { platform: "playground" as const, channelId: refChannelId(updated.threadId), messageId };
+    const actor = actorFor(user);
+    if (action.kind === "cancel") {
+      const r = await this.ctx.service.cancelFromMessage(ref, actor);
+      return r ? { ok: r.ok, message: r.message } : { ok: true };
+    }
+    const outcome = await this.ctx.service.rerunFromMessage(ref, action, actor);
+    if (!outcome) return { ok: true };
+    return outcome.ok
+      ? { ok: true, jobId: outcome.jobId }
+      : { ok: false, message: outcome.error.userMessage };
+  }
+
+  /** A button under a status or result message; its id names the control and the job. */
+  async control(user: PlaygroundUser, id: string, text?: string): Promise<ActionReply> {
+    const parsed = parseControlId(id);
+    if (!parsed) return { ok: false, message: PLAYGROUND_UNKNOWN_MESSAGE };
+    const actor = actorFor(user);
+    if (parsed.control === "cancel") {
+      const r = await this.ctx.service.cancel(parsed.jobId, actor);
+      return { ok: r.ok, message: r.message };
+    }
+    if (parsed.control === "edit-again") {
+      const args = parseEditArgs(text ?? "");
+      if (!args.prompt) return { ok: false, message: EDIT_AGAIN_NEEDS_PROMPT };
+      const outcome = await this.ctx.service.editAgain(parsed.jobId, args.prompt, args.strength, actor);
+      return outcome.ok
+        ? { ok: true, jobId: outcome.jobId }
+        : { ok: false, message: outcome.error.userMessage };
+    }
+    const action = actionFromControl(parsed.control);
+    if (!action) return { ok: false, message: PLAYGROUND_UNKNOWN_MESSAGE };
+    const outcome = await this.ctx.service.rerunJob(parsed.jobId, action, actor);
+    return outcome.ok
+      ? { ok: true, jobId: outcome.jobId }
+      : { ok: false, message: outcome.error.userMessage };
+  }
+
+  /** The uploaded file, or else the newest picture in the thread (or channel) for a bare `/edit`. */
+  private async imageFor(
+    upload: Upload | undefined,
+    threadId: string | undefined,
+  ): Promise<ImageInput | null> {
+    if (upload && upload.bytes.length > 0) return { kind: "bytes", bytes: upload.bytes, name: upload.name };
+    const latest = await this.store.latestImage(threadId);
+    if (!latest?.image) return null;
+    const bytes = await this.ctx.images.get(latest.image.sha);
+    return bytes ? { kind: "bytes", bytes, name: latest.image.name } : null;
+  }
+
+  private async botSays(threadId: string, text: string): Promise<void> {
+    await this.store.post({ threadId, author: BOT_AUTHOR, text });
+  }
+}

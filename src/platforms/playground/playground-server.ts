@@ -1,0 +1,211 @@
+import { readFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { DEMO_NOTICE, PLAYGROUND_NEEDS_NAME, uploadTooLargeText } from "../../core/messages.js";
+import { SUGGESTED_REACTIONS } from "../../core/rerun-action.js";
+import type { Logger } from "../../logger.js";
+import type { ChannelStore } from "./channel-store.js";
+import { RequestError } from "./errors/request-error.js";
+import { sniffImageType } from "./image-type.js";
+import type { ActionReply, PlaygroundActions } from "./playground-actions.js";
+import { parseUser } from "./playground-user.js";
+import { readBody } from "./read-body.js";
+
+const STATIC_FILES: Record<string, { file: string; type: string }> = {
+  "/": { file: "index.html", type: "text/html; charset=utf-8" },
+  "/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
+  "/style.css": { file: "style.css", type: "text/css; charset=utf-8" },
+};
+
+/** What the page's reaction picker offers: every emoji the core gives a meaning to. */
+const PICKER = [...SUGGESTED_REACTIONS.unicode, "1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟", "✖️"];
+
+const JSON_BODY_MAX_BYTES = 64 * 1024;
+const SSE_KEEPALIVE_MS = 15_000;
+const SHA = /^\/images\/([a-f0-9]{64})\.(?:png|jpg|gif|webp)$/;
+
+export interface PlaygroundServerDeps {
+  actions: PlaygroundActions;
+  store: ChannelStore;
+  images: { get(sha: string): Promise<Buffer | null> };
+  info: () => Promise<{ isDemo: boolean; model: string }>;
+  maxImageBytes: number;
+  logger: Logger;
+}
+
+/**
+ * The playground's HTTP side: the page, its one script, the channel's history and live events
+ * (Server-Sent Events), uploads, reactions and buttons, and the pictures from the image store.
+ * Plain node:http: the page needs nothing a framework would add.
+ */
+export class PlaygroundServer {
+  private readonly server: Server;
+  private readonly streams = new Set<ServerResponse>();
+  private readonly unsubscribe: () => void;
+  private keepalive?: NodeJS.Timeout;
+
+  constructor(private readonly d: PlaygroundServerDeps) {
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((err) => this.fail(res, err));
+    });
+    this.unsubscribe = d.store.subscribe((message) => this.broadcast("message", message));
+  }
+
+  /** Listens and returns the port really taken (PLAYGROUND_PORT=0 picks a free one). */
+  async listen(port: number, host: string): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, host, () => {
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
+    this.keepalive = setInterval(() => {
+      for (const s of this.streams) s.write(": keepalive\n\n");
+    }, SSE_KEEPALIVE_MS);
+    this.keepalive.unref();
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    if (this.keepalive) clearInterval(this.keepalive);
+    for (const s of this.streams) s.end();
+    this.streams.clear();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://playground.local");
+    const path = url.pathname;
+    if (req.method === "GET" || req.method === "HEAD") {
+      const file = STATIC_FILES[path];
+      if (file) return this.serveStatic(res, file.file, file.type);
+      if (path === "/api/info")
+        return this.json(res, 200, {
+          ...(await this.d.info()),
+          demoNotice: DEMO_NOTICE,
+          reactions: PICKER,
+          maxImageBytes: this.d.maxImageBytes,
+        });
+      if (path === "/api/history") return this.json(res, 200, { messages: await this.d.store.history() });
+      if (path === "/api/events") return this.events(req, res);
+      const image = SHA.exec(path);
+      if (image) return this.serveImage(res, image[1]);
+      return this.json(res, 404, { ok: false, message: "Not found." });
+    }
+    if (req.method !== "POST") return this.json(res, 405, { ok: false, message: "Method not allowed." });
+    this.checkSameOrigin(req);
+    if (path === "/api/messages") return this.postMessage(req, res);
+    if (path === "/api/react" || path === "/api/control") {
+      const body = JSON.parse(
+        (await readBody(req, JSON_BODY_MAX_BYTES, "Too large.")).toString("utf8") || "{}",
+      );
+      const user = parseUser(body.user, body.name);
+      if (!user) throw new RequestError(400, PLAYGROUND_NEEDS_NAME);
+      const reply =
+        path === "/api/react"
+          ? await this.d.actions.react(user, String(body.messageId ?? ""), String(body.emoji ?? ""))
+          : await this.d.actions.control(
+              user,
+              String(body.id ?? ""),
+              typeof body.text === "string" ? body.text : undefined,
+            );
+      return this.reply(res, reply);
+    }
+    return this.json(res, 404, { ok: false, message: "Not found." });
+  }
+
+  /** The upload is the raw body (so the cap counts the picture's own bytes); the rest rides in headers. */
+  private async postMessage(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const header = (name: string) => {
+      const v = req.headers[name];
+      if (typeof v !== "string") return undefined;
+      try {
+        return decodeURIComponent(v);
+      } catch {
+        throw new RequestError(400, "That request was garbled; reload the page and try again.");
+      }
+    };
+    const user = parseUser(header("x-playground-user"), header("x-playground-name"));
+    if (!user) throw new RequestError(400, PLAYGROUND_NEEDS_NAME);
+    const bytes = await readBody(req, this.d.maxImageBytes, uploadTooLargeText(this.d.maxImageBytes));
+    const text = (header("x-playground-text") ?? "").slice(0, 20_000);
+    const name = header("x-playground-filename")?.slice(0, 200);
+    const upload = bytes.length > 0 ? { bytes, name } : undefined;
+    this.reply(
+      res,
+      await this.d.actions.post(user, text, upload, header("x-playground-thread") || undefined),
+    );
+  }
+
+  private events(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+    });
+    res.write("retry: 1000\n\n");
+    this.streams.add(res);
+    req.on("close", () => this.streams.delete(res));
+  }
+
+  private broadcast(event: string, data: unknown): void {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const s of this.streams) s.write(frame);
+  }
+
+  private async serveStatic(res: ServerResponse, file: string, type: string): Promise<void> {
+    const body = await readFile(new URL(`./public/${file}`, import.meta.url));
+    res.writeHead(200, {
+      "content-type": type,
+      "cache-control": "no-cache",
+      "x-content-type-options": "nosniff",
+      "content-security-policy":
+        "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; connect-src 'self'",
+    });
+    res.end(body);
+  }
+
+  private async serveImage(res: ServerResponse, sha: string): Promise<void> {
+    const bytes = await this.d.images.get(sha);
+    const type = bytes ? sniffImageType(bytes) : null;
+    if (!bytes || !type) return this.json(res, 404, { ok: false, message: "That picture has expired." });
+    res.writeHead(200, {
+      "content-type": type,
+      "content-length": bytes.length,
+      "cache-control": "private, max-age=86400, immutable",
+      "x-content-type-options": "nosniff",
+    });
+    res.end(bytes);
+  }
+
+  /** A page on another origin must not post as someone here (the playground has no login). */
+  private checkSameOrigin(req: IncomingMessage): void {
+    const origin = req.headers.origin;
+    if (origin && new URL(origin).host !== req.headers.host)
+      throw new RequestError(403, "Cross-origin requests are refused.");
+  }
+
+  private reply(res: ServerResponse, reply: ActionReply): void {
+    this.json(res, 200, reply);
+  }
+
+  private json(res: ServerResponse, status: number, body: unknown): void {
+    if (res.headersSent) return;
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+    res.end(JSON.stringify(body));
+  }
+
+  private fail(res: ServerResponse, err: unknown): void {
+    if (err instanceof RequestError) {
+      this.json(res, err.status, { ok: false, message: err.userMessage });
+    } else if (err instanceof SyntaxError) {
+      this.json(res, 400, { ok: false, message: "That request was not valid JSON." });
+    } else {
+      this.d.logger.error({ err }, "playground request failed");
+      this.json(res, 500, { ok: false, message: "Something went wrong in the playground. Try again." });
+    }
+  }
+}

@@ -1,0 +1,323 @@
+// rf-edit playground: one channel, many tabs. Everything the bot says comes from the server.
+
+const $ = (id) => document.getElementById(id);
+const messages = new Map();
+const state = { threadId: null, file: null, info: null, openAgain: null };
+
+function randomId() {
+  const a = new Uint8Array(8);
+  crypto.getRandomValues(a);
+  return Array.from(a, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// One user per tab (sessionStorage), one display name per browser (localStorage).
+let userId = sessionStorage.getItem("rf-user");
+if (!userId) {
+  userId = `u${randomId()}`;
+  sessionStorage.setItem("rf-user", userId);
+}
+const nameInput = $("name");
+nameInput.value = localStorage.getItem("rf-name") || `guest-${userId.slice(1, 5)}`;
+nameInput.addEventListener("change", () => {
+  nameInput.value = nameInput.value.trim().slice(0, 40) || `guest-${userId.slice(1, 5)}`;
+  localStorage.setItem("rf-name", nameInput.value);
+});
+const me = () => ({ user: userId, name: nameInput.value.trim() });
+
+function toast(text) {
+  const t = $("toast");
+  t.textContent = text;
+  t.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => (t.hidden = true), 6000);
+}
+
+async function postJson(path, body) {
+  const res = await fetch(path, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ...me(), ...body }),
+  });
+  return answer(res);
+}
+
+async function answer(res) {
+  let body;
+  try {
+    body = await res.json();
+  } catch {
+    body = { ok: false, message: `The playground answered ${res.status}.` };
+  }
+  if (body.message) toast(body.message);
+  return body;
+}
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") e.className = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null) e.setAttribute(k, v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+
+function renderMessage(m) {
+  const node = el("div", {
+    class: "msg",
+    "data-id": m.id,
+    "data-testid": m.author.bot ? "bot-message" : "user-message",
+  });
+  if (m.job) node.dataset.testid = "result";
+  node.append(
+    el(
+      "div",
+      { class: "meta" },
+      el("b", {}, m.author.name),
+      m.author.bot ? el("span", { class: "bot" }, "APP") : null,
+      new Date(m.createdAt).toLocaleTimeString(),
+    ),
+  );
+  if (m.text) node.append(el("div", { class: "text", "data-testid": "text" }, m.text));
+  if (m.image) {
+    node.append(
+      el("img", {
+        class: "picture",
+        src: `/images/${m.image.sha}.png`,
+        alt: m.image.name || "picture",
+        "data-testid": "picture",
+        onerror: (e) => e.target.replaceWith(el("div", { class: "job" }, "(this picture has expired)")),
+      }),
+    );
+  }
+  if (m.job) {
+    node.dataset.jobId = m.job.jobId;
+    node.dataset.strength = String(m.job.strength);
+    node.append(
+      el("div", { class: "job", "data-testid": "job" }, `strength ${m.job.strength} · seed ${m.job.seed}`),
+    );
+  }
+  if (m.controls.length) {
+    const controls = el("div", { class: "controls" });
+    for (const c of m.controls) {
+      controls.append(
+        el("button", { type: "button", "data-control": c.id, onclick: () => pressControl(m, c) }, c.label),
+      );
+    }
+    node.append(controls);
+  }
+  if (m.job || m.reactions.length) node.append(renderReactions(m));
+  if (!m.threadId && !m.author.bot) {
+    node.append(
+      el(
+        "button",
+        { type: "button", class: "thread-link", onclick: () => enterThread(m.id) },
+        "Reply in thread",
+      ),
+    );
+  }
+  if (state.openAgain === m.id) node.append(againForm(m));
+  return node;
+}
+
+function renderReactions(m) {
+  const box = el("div", { class: "reactions" });
+  for (const r of m.reactions) {
+    box.append(
+      el(
+        "button",
+        {
+          type: "button",
+          class: r.users.includes(userId) ? "mine" : "",
+          "data-emoji": r.emoji,
+          onclick: () => react(m, r.emoji),
+        },
+        `${r.emoji} ${r.users.length}`,
+      ),
+    );
+  }
+  const picker = el("span", { class: "picker", hidden: "" });
+  for (const emoji of state.info?.reactions ?? []) {
+    picker.append(
+      el("button", { type: "button", "data-pick": emoji, onclick: () => react(m, emoji) }, emoji),
+    );
+  }
+  box.append(
+    el(
+      "button",
+      { type: "button", title: "Add a reaction", onclick: () => (picker.hidden = !picker.hidden) },
+      "☺+",
+    ),
+    picker,
+  );
+  return box;
+}
+
+function againForm(m) {
+  const input = el("input", {
+    placeholder: "what to change in this result (optionally a strength, e.g. 0.6)",
+    "data-testid": "again-text",
+  });
+  const form = el(
+    "form",
+    {
+      class: "again",
+      onsubmit: async (e) => {
+        e.preventDefault();
+        const id = m.controls.find((c) => c.id.startsWith("rf:edit-again:"))?.id;
+        const r = await postJson("/api/control", { id, text: input.value });
+        if (r.ok) {
+          state.openAgain = null;
+          form.remove();
+        }
+      },
+    },
+    input,
+    el("button", { type: "submit" }, "Edit"),
+  );
+  setTimeout(() => input.focus(), 0);
+  return form;
+}
+
+async function pressControl(m, c) {
+  if (c.id.startsWith("rf:edit-again:")) {
+    state.openAgain = state.openAgain === m.id ? null : m.id;
+    upsert(m);
+    return;
+  }
+  await postJson("/api/control", { id: c.id });
+}
+
+async function react(m, emoji) {
+  await postJson("/api/react", { messageId: m.id, emoji });
+}
+
+function threadBox(rootId) {
+  let box = document.querySelector(`.thread[data-root="${rootId}"]`);
+  if (!box) {
+    const root = document.querySelector(`.msg[data-id="${rootId}"]`);
+    box = el("div", { class: "thread", "data-root": rootId, "data-testid": "thread" });
+    if (root) root.after(box);
+    else $("messages").append(box);
+  }
+  return box;
+}
+
+function upsert(m) {
+  const old = messages.get(m.id);
+  if (old && (old.editedAt ?? 0) > (m.editedAt ?? 0)) return;
+  messages.set(m.id, m);
+  const existing = document.querySelector(`.msg[data-id="${m.id}"]`);
+  const node = renderMessage(m);
+  const list = $("messages");
+  const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  if (existing) existing.replaceWith(node);
+  else if (m.threadId) threadBox(m.threadId).append(node);
+  else {
+    list.append(node);
+    const waiting = document.querySelector(`.thread[data-root="${m.id}"]`);
+    if (waiting) node.after(waiting);
+  }
+  if (nearBottom || !existing) list.scrollTop = list.scrollHeight;
+}
+
+function enterThread(id) {
+  state.threadId = id;
+  $("thread-target").hidden = false;
+  $("text").focus();
+}
+$("leave-thread").addEventListener("click", () => {
+  state.threadId = null;
+  $("thread-target").hidden = true;
+});
+
+function setFile(file) {
+  state.file = file;
+  $("attachment").hidden = !file;
+  if (!file) {
+    $("file").value = "";
+    return;
+  }
+  $("attachment-name").textContent = `${file.name} (${Math.round(file.size / 1024)} KB)`;
+  $("attachment-preview").src = URL.createObjectURL(file);
+}
+$("file").addEventListener("change", (e) => setFile(e.target.files[0] || null));
+$("attachment-clear").addEventListener("click", () => setFile(null));
+document.addEventListener("dragover", (e) => {
+  e.preventDefault();
+  $("composer").classList.add("drop");
+});
+document.addEventListener("dragleave", () => $("composer").classList.remove("drop"));
+document.addEventListener("drop", (e) => {
+  e.preventDefault();
+  $("composer").classList.remove("drop");
+  const file = e.dataTransfer.files[0];
+  if (file) setFile(file);
+});
+
+$("composer").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const text = $("text").value.trim();
+  if (!text && !state.file) return;
+  $("send").disabled = true;
+  try {
+    const res = await fetch("/api/messages", {
+      method: "POST",
+      headers: headers(text),
+      body: state.file ?? "",
+    });
+    await answer(res);
+    if (res.ok) {
+      $("text").value = "";
+      setFile(null);
+    }
+  } finally {
+    $("send").disabled = false;
+  }
+});
+
+function headers(text) {
+  const h = {
+    "content-type": state.file?.type || "application/octet-stream",
+    "x-playground-user": encodeURIComponent(userId),
+    "x-playground-name": encodeURIComponent(me().name),
+    "x-playground-text": encodeURIComponent(text),
+  };
+  if (state.file) h["x-playground-filename"] = encodeURIComponent(state.file.name);
+  if (state.threadId) h["x-playground-thread"] = encodeURIComponent(state.threadId);
+  return h;
+}
+
+async function loadInfo() {
+  state.info = await (await fetch("/api/info")).json();
+  const banner = $("demo-banner");
+  banner.hidden = !state.info.isDemo;
+  banner.textContent = state.info.isDemo ? `⚠️ ${state.info.demoNotice}` : "";
+}
+
+async function loadHistory() {
+  const { messages: list } = await (await fetch("/api/history")).json();
+  for (const m of list) upsert(m);
+}
+
+function connect() {
+  const events = new EventSource("/api/events");
+  events.addEventListener("open", () => {
+    $("connection").hidden = true;
+    // After a bot restart the history is still in Redis: fetch it again so nothing is missed.
+    loadHistory().catch(() => {});
+    loadInfo().catch(() => {});
+  });
+  events.addEventListener("error", () => ($("connection").hidden = false));
+  events.addEventListener("message", (e) => {
+    const m = JSON.parse(e.data);
+    upsert(m);
+    if (m.job && state.info && state.info.isDemo !== m.job.isDemo) loadInfo().catch(() => {});
+  });
+}
+
+loadInfo()
+  .catch(() => {})
+  .finally(connect);
+document.body.dataset.ready = "true";
