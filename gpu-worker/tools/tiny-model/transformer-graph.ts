@@ -47,6 +47,20 @@ const COLOUR_CHANNELS = [0, 10, 13];
 const TINT_SIZE = [0.4, 0.8, 0.8];
 const LATENT_CHANNELS = 16;
 
+/**
+ * The tiny transformer: a denoiser that knows what a real one knows first, that pictures are smooth and
+ * white noise is not. The latent splits into bands (TransformerTuning); each band gets the exact flow
+ * velocity of a Gaussian prior, v = a(sigma) (x - (1 - sigma) m) - m with a = (sigma - (1 - sigma) S) /
+ * ((1 - sigma)^2 S + sigma^2), which is (x - x0_hat) / sigma for the Wiener estimate x0_hat and stays
+ * finite at sigma 0 and 1. Only the coarsest band has a mean m: a colour set by the prompt, the pooled
+ * vector, the guidance and the token position. So at high noise the estimate is a blurred picture pulled
+ * towards the prompt's colour, at low noise the picture itself: edits keep the picture, and the prompt
+ * tints it more the earlier the controller lets go. (Version 1 was one Gaussian over every channel alike,
+ * which cannot tell noise from picture: its edits were coloured noise.)
+ *
+ * The grid width, needed to unpack the tokens for the blur, is read from img_ids (largest column + 1), so
+ * any size works; img_ids also shape the colour (slow waves), and every input changes the output.
+ */
 export function buildTransformerGraph(
   dims: TransformerDims,
   precision: Precision,
