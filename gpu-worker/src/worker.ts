@@ -67,6 +67,7 @@ export class EditWorker {
   private readonly deliveries: DeliveryQueue;
   private readonly cancelBus: CancelBus;
   private readonly subscriber: RedisLike;
+  private readonly workerConnection: RedisLike;
   private unsubscribe?: () => Promise<void>;
   transformerCalls = 0;
 
@@ -79,8 +80,9 @@ export class EditWorker {
     this.cancelBus = new CancelBus(redis, this.keys);
     this.cache = new RedisInversionCache(redis, this.keys, config.limits.cacheTtlSeconds);
     this.subscriber = duplicateRedis(redis);
+    this.workerConnection = duplicateRedis(redis);
     this.worker = new Worker(EDIT_QUEUE, (job, _token, signal) => this.process(job, signal), {
-      connection: duplicateRedis(redis),
+      connection: this.workerConnection,
       prefix: bullPrefix(config.keyPrefix),
       concurrency: config.worker.concurrency,
       lockDuration: LOCK_DURATION_MS,
@@ -244,5 +246,6 @@ export class EditWorker {
     }
     await this.deliveries.close();
     this.subscriber.disconnect();
+    this.workerConnection.disconnect();
   }
 }

@@ -12,6 +12,7 @@ import { DeliveryConsumer } from "../queue/delivery-consumer.js";
 import { EditQueue } from "../queue/edit-queue.js";
 import { ImageStore } from "../queue/image-store.js";
 import { JobRecords } from "../queue/job-records.js";
+import type { DeliveryJob } from "../queue/job-schemas.js";
 import { KeyNames } from "../queue/queue-names.js";
 import { duplicateRedis, type RedisLike } from "../queue/redis-connection.js";
 
@@ -28,6 +29,9 @@ export class BotContext {
   readonly service: EditService;
   readonly tracker: StatusTracker;
   private consumer?: DeliveryConsumer;
+  /** Told about every delivery the bot handles (metrics); a listener must not throw. */
+  private readonly deliveryListeners: ((delivery: DeliveryJob, outcome: "delivered" | "error") => void)[] =
+    [];
   private readonly extraConnections: RedisLike[] = [];
 
   constructor(
@@ -60,6 +64,15 @@ export class BotContext {
     });
   }
 
+  onDelivery(listener: (delivery: DeliveryJob, outcome: "delivered" | "error") => void): void {
+    this.deliveryListeners.push(listener);
+  }
+
+  /** True while the delivery consumer is taking deliveries (readiness). */
+  deliveriesRunning(): boolean {
+    return this.consumer?.worker.isRunning() ?? false;
+  }
+
   register(adapter: PlatformAdapter): void {
     this.adapters.set(adapter.platform, adapter);
   }
@@ -82,7 +95,13 @@ export class BotContext {
       async (delivery) => {
         // Progress still throttled for this job must not overwrite the final status.
         this.tracker.forget(delivery.job.jobId);
-        await router.handle(delivery);
+        try {
+          await router.handle(delivery);
+        } catch (err) {
+          for (const listen of this.deliveryListeners) listen(delivery, "error");
+          throw err;
+        }
+        for (const listen of this.deliveryListeners) listen(delivery, "delivered");
       },
       this.logger,
     );

@@ -1,0 +1,41 @@
+import type { Config } from "../../config/index.js";
+import { loadFluxModel } from "../../gpu-worker/src/flux/load-flux-model.js";
+import type { FluxModel } from "../../gpu-worker/src/flux/types.js";
+import { EditWorker } from "../../gpu-worker/src/worker.js";
+import type { Logger } from "../logger.js";
+import type { RedisLike } from "../queue/redis-connection.js";
+
+export interface RunningWorker {
+  worker: EditWorker;
+  model: FluxModel;
+  stop(): Promise<void>;
+}
+
+/** Loads the model (the tiny demo model when MODEL_DIR is unset) and starts taking edit jobs. */
+export async function startWorker(
+  config: Config,
+  redis: RedisLike,
+  logger: Logger,
+  model?: FluxModel,
+): Promise<RunningWorker> {
+  const flux =
+    model ??
+    (await loadFluxModel({
+      dir: config.model.dir,
+      executionProvider: config.model.executionProvider,
+      logger,
+    }));
+  if (flux.info.isDemo) {
+    logger.warn("MODEL_DIR is not set: running the tiny demo model. Results are not real edits.");
+  }
+  const worker = new EditWorker({ config, redis, model: flux, logger });
+  await worker.start();
+  return {
+    worker,
+    model: flux,
+    async stop() {
+      await worker.close();
+      if (!model) await flux.close();
+    },
+  };
+}
