@@ -59,4 +59,190 @@ describe("Slack app end to end (HTTP, tiny model)", () => {
     const download = fake.downloads.find((d) => d.path.includes(message.files![0].id));
     assert.equal(download?.token, fake.botToken);
   });
+
+  test("@mention in a message with an image edits it in a thread of that message", async () => {
+    const { fake, sender } = h;
+    const { message } = fake.postFileMessage({
+      channel: CHANNEL,
+      user: USER,
+      name: "dog.png",
+      bytes: png,
+      text: `<@${fake.ids.botUserId}> add a red hat 0.4`,
+    });
+    const event = fake.payloads.appMention({ text: message.text, ts: message.ts, files: message.files });
+    assert.equal((await sender.event(fake.payloads.eventCallback(event))).status, 200);
+    await waitUntil("the result", () => resultMessages(fake, message.ts).length === 1);
+    assert.match(
+      JSON.stringify(resultMessages(fake, message.ts)[0].blocks),
+      /add a red hat[\s\S]*strength 0\.4/,
+    );
+  });
+
+  test("@mention inside a thread takes the thread's image", async () => {
+    const { fake, sender } = h;
+    const { message: root } = fake.postFileMessage({
+      channel: CHANNEL,
+      user: USER,
+      name: "tree.png",
+      bytes: png,
+    });
+    const reply = fake.postMessage({
+      channel: CHANNEL,
+      user: USER,
+      threadTs: root.ts,
+      text: `<@${fake.ids.botUserId}> make it autumn`,
+    });
+    const event = fake.payloads.appMention({ text: reply.text, ts: reply.ts, threadTs: root.ts });
+    await sender.event(fake.payloads.eventCallback(event));
+    await waitUntil("the result", () => resultMessages(fake, root.ts).length === 1);
+    assert.match(JSON.stringify(resultMessages(fake, root.ts)[0].blocks), /make it autumn/);
+  });
+
+  test("the Edit image shortcut opens a modal; its submission edits the message's image", async () => {
+    const { fake, sender } = h;
+    const { message } = fake.postFileMessage({ channel: CHANNEL, user: USER, name: "house.png", bytes: png });
+    const shortcut = fake.payloads.messageShortcut({ message });
+    assert.equal((await sender.interaction(shortcut)).status, 200);
+    const open = await fake.waitForCall("views.open", (c) => c.params.trigger_id === shortcut.trigger_id);
+    const viewId = (open.response as { view: { id: string } }).view.id;
+    const view = fake.views.get(viewId)!;
+    const values = {
+      prompt: { prompt_input: { type: "plain_text_input", value: "paint it blue" } },
+      strength: { strength_input: { type: "number_input", value: "0.3" } },
+    };
+    assert.equal((await sender.interaction(fake.payloads.viewSubmission({ view, values }))).status, 200);
+    await waitUntil("the result", () => resultMessages(fake, message.ts).length === 1);
+    assert.match(
+      JSON.stringify(resultMessages(fake, message.ts)[0].blocks),
+      /paint it blue[\s\S]*strength 0\.3/,
+    );
+  });
+
+  test("a ➕ reaction on the result re-runs it one step stronger; other emoji and the bot's own are ignored", async () => {
+    const { fake, sender } = h;
+    const { message } = fake.postFileMessage({ channel: CHANNEL, user: USER, name: "a.png", bytes: png });
+    await sender.slashCommand(fake.payloads.slashCommand({ text: "make it foggy 0.5" }));
+    await waitUntil("the result", () => resultMessages(fake, message.ts).length === 1);
+    const result = resultMessages(fake, message.ts)[0];
+    const react = (reaction: string, user = USER) =>
+      sender.event(
+        fake.payloads.eventCallback(fake.payloads.reactionAdded({ reaction, itemTs: result.ts, user })),
+      );
+    await react("tada");
+    await react("heavy_plus_sign", fake.ids.botUserId);
+    await react("heavy_plus_sign");
+    await waitUntil("the re-run", () => resultMessages(fake, message.ts).length === 2);
+    const rerun = resultMessages(fake, message.ts)[1];
+    assert.match(JSON.stringify(rerun.blocks), /strength 0\.6/);
+    // :three: on the re-run's result sets the strength directly.
+    await sender.event(
+      fake.payloads.eventCallback(fake.payloads.reactionAdded({ reaction: "three", itemTs: rerun.ts })),
+    );
+    await waitUntil("the second re-run", () => resultMessages(fake, message.ts).length === 3);
+    assert.match(JSON.stringify(resultMessages(fake, message.ts)[2].blocks), /strength 0\.3/);
+    // Nothing else was started: once every job has ended, exactly these three results exist.
+    await waitUntil(
+      "all jobs ended",
+      () => replyTexts(fake, message.ts).filter((t) => t.startsWith("✅")).length === 3,
+    );
+    const strengths = resultMessages(fake, message.ts).map(
+      (m) => /strength (\d\.\d)/.exec(JSON.stringify(m.blocks))?.[1],
+    );
+    assert.deepEqual(strengths, ["0.5", "0.6", "0.3"]);
+    assert.equal(statusMessages(fake, message.ts).length, 3);
+  });
+
+  test("a New seed button re-runs with another seed; Edit again chains an edit on the result", async () => {
+    const { fake, sender } = h;
+    const { message } = fake.postFileMessage({ channel: CHANNEL, user: USER, name: "b.png", bytes: png });
+    await sender.slashCommand(fake.payloads.slashCommand({ text: "make it sunny 0.5" }));
+    await waitUntil("the result", () => resultMessages(fake, message.ts).length === 1);
+    const result = resultMessages(fake, message.ts)[0];
+    const ids = buttonIds(result);
+    const seedOf = (m: typeof result) => /seed (\d+)/.exec(JSON.stringify(m.blocks))?.[1];
+
+    const newSeed = ids.find((id) => id.startsWith("rf:new-seed:"))!;
+    await sender.interaction(fake.payloads.blockActions({ actionId: newSeed, message: result }));
+    await waitUntil("the new-seed result", () => resultMessages(fake, message.ts).length === 2);
+    const second = resultMessages(fake, message.ts)[1];
+    assert.notEqual(seedOf(second), seedOf(result));
+
+    const again = ids.find((id) => id.startsWith("rf:edit-again:"))!;
+    const press = fake.payloads.blockActions({ actionId: again, message: result });
+    await sender.interaction(press);
+    const open = await fake.waitForCall("views.open", (c) => c.params.trigger_id === press.trigger_id);
+    const view = fake.views.get((open.response as { view: { id: string } }).view.id)!;
+    const values = { prompt: { prompt_input: { type: "plain_text_input", value: "now add a rainbow" } } };
+    await sender.interaction(fake.payloads.viewSubmission({ view, values }));
+    await waitUntil("the chained result", () => resultMessages(fake, message.ts).length === 3);
+    const chained = resultMessages(fake, message.ts)[2];
+    assert.match(JSON.stringify(chained.blocks), /now add a rainbow/);
+    const jobOf = (id: string) => id.split(":")[2];
+    const chainedJob = await h.stack.ctx.service.findRecord(jobOf(buttonIds(chained)[0]));
+    assert.equal(chainedJob?.job.kind, "chain");
+    assert.equal(chainedJob?.job.parentJobId, jobOf(again));
+  });
+
+  test("a file on a foreign host is refused in words and the token is never sent there", async () => {
+    const { fake, sender } = h;
+    const { FakeSlack } = await import("../../fakes/slack/index.js");
+    const foreign = await FakeSlack.start({ host: "127.0.0.2" });
+    try {
+      const file = foreign.registerFile({ name: "elsewhere.png", bytes: png, requireAuth: false });
+      const root = fake.postMessage({
+        channel: CHANNEL,
+        user: USER,
+        text: `<@${fake.ids.botUserId}> make it pink`,
+        files: [file],
+      });
+      const event = fake.payloads.appMention({ text: root.text, ts: root.ts, files: root.files });
+      await sender.event(fake.payloads.eventCallback(event));
+      await waitUntil("the refusal", () => replyTexts(fake, root.ts).some((t) => t.startsWith("⚠️")));
+      assert.match(replyTexts(fake, root.ts).join("\n"), /own file servers/);
+      assert.equal(foreign.downloads.filter((d) => d.tokenSent).length, 0);
+      assert.equal(foreign.downloads.length, 0);
+    } finally {
+      await foreign.close();
+    }
+  });
+
+  test("bad inputs are answered in words: not an image, too large, empty prompt", async () => {
+    const { fake, sender } = h;
+    const mentionWith = async (files: ReturnType<typeof fake.registerFile>[], text: string) => {
+      const root = fake.postMessage({ channel: CHANNEL, user: USER, text, files });
+      const event = fake.payloads.appMention({ text, ts: root.ts, files: root.files });
+      await sender.event(fake.payloads.eventCallback(event));
+      await waitUntil(`an answer to ${text}`, () => replyTexts(fake, root.ts).some((t) => t.startsWith("⚠️")));
+      return replyTexts(fake, root.ts).join("\n");
+    };
+    const bot = `<@${fake.ids.botUserId}>`;
+    const pdf = fake.registerFile({ name: "report.pdf", bytes: Buffer.from("%PDF-1.4"), user: USER });
+    assert.match(await mentionWith([pdf], `${bot} make it nice`), /"report\.pdf" is not an image/);
+    const huge = fake.registerFile({ name: "huge.png", bytes: png, size: 500 * 1024 * 1024, user: USER });
+    assert.match(await mentionWith([huge], `${bot} make it nice`), /too large/);
+    const ok = fake.registerFile({ name: "fine.png", bytes: png, user: USER });
+    assert.match(await mentionWith([ok], `${bot}`), /Tell me what to change/);
+    // Neither the PDF nor the huge file was downloaded: the declared type and size were checked first.
+    assert.equal(fake.downloads.filter((d) => d.fileId === pdf.id || d.fileId === huge.id).length, 0);
+  });
+
+  test("/edit in a channel without images says so, only to the caller", async () => {
+    const { fake, sender } = h;
+    fake.postMessage({ channel: "C0RFEMPTY1", user: USER, text: "just words" });
+    const payload = fake.payloads.slashCommand({ text: "make it snowy", channelId: "C0RFEMPTY1" });
+    await sender.slashCommand(payload);
+    await fake.waitForCall("response_url", (c) => /can't find an image/.test(String(c.params.text)));
+    assert.equal(fake.allMessages("C0RFEMPTY1").length, 1);
+  });
+
+  test("a bad signature and a stale timestamp are rejected and start nothing", async () => {
+    const { fake, sender } = h;
+    const before = fake.calls("conversations.history").length;
+    const bad = await sender.slashCommand(fake.payloads.slashCommand({ text: "x" }), { badSignature: true });
+    const stale = await sender.slashCommand(fake.payloads.slashCommand({ text: "y" }), { stale: true });
+    assert.equal(bad.status, 401);
+    assert.equal(stale.status, 401);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(fake.calls("conversations.history").length, before);
+  });
 });
