@@ -8,6 +8,9 @@ import type { EditResultData, EditSpec, JobProgressData } from "../queue/job-sch
 export const DEMO_NOTICE =
   "Demo mode: no Flux model is configured (MODEL_DIR), so this ran the tiny demo model and the picture is not a real edit.";
 
+export const SCHNELL_NOTICE =
+  "FLUX.1-schnell is not guidance-distilled like FLUX.1-dev and inverts poorly: expect edits that keep less of the original.";
+
 export function formatStrength(strength: number): string {
   return strength.toFixed(strength * 10 === Math.round(strength * 10) ? 1 : 2);
 }
@@ -48,6 +51,7 @@ export function resultCaption(spec: EditSpec, result: EditResultData): string {
   ];
   if (result.isDemo) lines.push(DEMO_NOTICE);
   else lines.push(`model: ${result.modelName}`);
+  if (!result.isDemo && /schnell/i.test(result.modelName)) lines.push(SCHNELL_NOTICE);
   lines.push("React ➖ ➕ for weaker/stronger, 1️⃣–🔟 for a strength, 🎲 for a new seed.");
   return lines.join("\n");
 }
@@ -135,26 +139,6 @@ export const EDIT_MODAL_TEXT = {
   strengthLabel: "Strength",
   strengthHint: "0 keeps the picture, 1 follows the prompt fully.",
 } as const;
-
-// ---- Sentences of the local playground (src/platforms/playground).
-
-export function uploadTooLargeText(maxBytes: number): string {
-  return `That file is too large to upload; the limit is ${Math.round((maxBytes / (1024 * 1024)) * 10) / 10} MB. Please send a smaller version.`;
-}
-
-export const PLAYGROUND_HELP = [
-  "Pick or drop an image, then type `/edit <what to change>`, optionally with a strength from 0 to 1:",
-  "`/edit make it winter 0.7` or `/edit make it winter strength:0.7` (and `seed:42` for a fixed seed).",
-  "A bare `/edit` in a thread edits the newest picture there. `/queue` shows the queue and your edits.",
-  "On a result: ➖ ➕ weaker/stronger, 1️⃣–🔟 a strength, 🎲 a new seed, ✖ cancels.",
-].join("\n");
-
-export const PLAYGROUND_NEEDS_NAME = "Pick a display name first, then try again.";
-
-export const EDIT_AGAIN_NEEDS_PROMPT = "Type what to change in the result, e.g. `make it night`.";
-
-export const PLAYGROUND_UNKNOWN_MESSAGE =
-  "That message is gone (the channel keeps its last few hundred messages).";
 
 // ---- Sentences of the local playground (src/platforms/playground).
 
