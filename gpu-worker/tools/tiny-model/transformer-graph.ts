@@ -13,6 +13,12 @@ export interface TransformerDims {
 export interface BandVariance {
   colour: number[];
   pattern: number;
+  /**
+   * A sparse prior: with probability 1 - weight a value is quiet (variance scaled by `quiet`), else it
+   * has the full variance. Edges are rare and large, noise is everywhere and small, so the posterior keeps
+   * the one and removes the other; a Gaussian of the same variance keeps both alike.
+   */
+  sparse?: { weight: number; quiet: number };
 }
 
 /**
@@ -32,11 +38,11 @@ export interface TransformerTuning {
 export const DEFAULT_TUNING: TransformerTuning = {
   passes: [8, 2, 0],
   variances: [
-    { colour: [4, 2, 2], pattern: 0.5 },
-    { colour: [0.5, 0.3, 0.3], pattern: 0.3 },
-    { colour: [0.05, 0.05, 0.05], pattern: 0.05 },
+    { colour: [1, 1, 1], pattern: 0.05 },
+    { colour: [0.1, 0.1, 0.1], pattern: 0.003 },
+    { colour: [0.002, 0.002, 0.002], pattern: 0.0001 },
   ],
-  tintScale: 1,
+  tintScale: 1.5,
 };
 
 /** Binomial blur taps over the unpacked latent grid (8 pixels a tap), applied along rows then columns. */
@@ -50,13 +56,18 @@ const LATENT_CHANNELS = 16;
 /**
  * The tiny transformer: a denoiser that knows what a real one knows first, that pictures are smooth and
  * white noise is not. The latent splits into bands (TransformerTuning); each band gets the exact flow
- * velocity of a Gaussian prior, v = a(sigma) (x - (1 - sigma) m) - m with a = (sigma - (1 - sigma) S) /
- * ((1 - sigma)^2 S + sigma^2), which is (x - x0_hat) / sigma for the Wiener estimate x0_hat and stays
- * finite at sigma 0 and 1. Only the coarsest band has a mean m: a colour set by the prompt, the pooled
- * vector, the guidance and the token position. So at high noise the estimate is a blurred picture pulled
- * towards the prompt's colour, at low noise the picture itself: edits keep the picture, and the prompt
- * tints it more the earlier the controller lets go. (Version 1 was one Gaussian over every channel alike,
- * which cannot tell noise from picture: its edits were coloured noise.)
+ * velocity of a Gaussian prior, v = a(sigma) (x - (1 - sigma) m) - m with
+ * a = (sigma n - (1 - sigma) S) / ((1 - sigma)^2 S + sigma^2 n), which is (x - x0_hat) / sigma for the
+ * Wiener estimate x0_hat and stays finite at sigma 0 and 1. n is the share of white noise the band keeps
+ * (bandNoise): about 1% in the coarsest, so there even a faint picture outweighs the noise and the
+ * estimate is confident, as a real model's is. The detail bands' priors are narrow, so the model expects
+ * little fine detail and removes what the stochastic sampler adds, instead of keeping it as picture.
+ * Only the coarsest band has a mean m: a colour set by the prompt, the pooled vector, the guidance and
+ * the token position. So at high noise the estimate is a blurred picture pulled towards the prompt's
+ * colour, at low noise the smooth picture itself: edits keep the picture, and the prompt tints it more
+ * the earlier the controller lets go. (Version 1 was one Gaussian over every channel alike: coloured
+ * noise. Version 2 took each band's noise share as 1, so the coarse bands trusted the picture little and
+ * SDE edits were resampled noise.) A detail band may instead have a sparse prior (BandVariance.sparse).
  *
  * The grid width, needed to unpack the tokens for the blur, is read from img_ids (largest column + 1), so
  * any size works; img_ids also shape the colour (slow waves), and every input changes the output.
@@ -133,32 +144,121 @@ export function buildTransformerGraph(
 
   const sigma = g.node("Unsqueeze", [timestep, axes12]); // [B,1,1]
   const oms = g.node("Sub", [g.constFloat("one", [1], [1]), sigma]);
-  // a(sigma) = (sigma - (1 - sigma) S) / ((1 - sigma)^2 S + sigma^2), per packed channel.
-  const gain = (name: string, variance: BandVariance) => {
+  const noise = bandNoise(tuning.passes);
+  // a(sigma) = (sigma n - (1 - sigma) S) / ((1 - sigma)^2 S + sigma^2 n), per packed channel.
+  const gain = (name: string, variance: BandVariance, k: number) => {
     const s2 = g.constFloat(name, [64], packedVariances(variance));
-    const denom = g.node("Add", [
-      g.node("Mul", [g.node("Mul", [oms, oms]), s2]),
-      g.node("Mul", [sigma, sigma]),
-    ]);
-    return g.node("Div", [g.node("Sub", [sigma, g.node("Mul", [oms, s2])]), denom]);
+    const n = g.constFloat(`${name}_noise`, [1], [noise[k]]);
+    const sn = g.node("Mul", [sigma, n]);
+    const denom = g.node("Add", [g.node("Mul", [g.node("Mul", [oms, oms]), s2]), g.node("Mul", [sigma, sn])]);
+    return g.node("Div", [g.node("Sub", [sn, g.node("Mul", [oms, s2])]), denom]);
   };
   // Coarsest band, about the prompt's colour m: a (x - (1 - sigma) m) - m.
   let velocity = g.node("Sub", [
     g.node("Mul", [
-      gain("variance_band_0", tuning.variances[0]),
+      gain("variance_band_0", tuning.variances[0], 0),
       g.node("Sub", [levels[0], g.node("Mul", [oms, mean])]),
     ]),
     mean,
   ]);
   for (let k = 1; k < levels.length; k++) {
     const band = g.node("Sub", [levels[k], levels[k - 1]]);
-    velocity = g.node("Add", [
-      velocity,
-      g.node("Mul", [gain(`variance_band_${k}`, tuning.variances[k]), band]),
-    ]);
+    const variance = tuning.variances[k];
+    const name = `variance_band_${k}`;
+    const v = variance.sparse
+      ? sparseVelocity(g, band, sigma, oms, noise[k], variance, name)
+      : g.node("Mul", [gain(name, variance, k), band]);
+    velocity = g.node("Add", [velocity, v]);
   }
   g.output("out_hidden_states", velocity, ["batch_size", "packed_height_width", 64]);
   return g;
+}
+
+/**
+ * The exact flow velocity of one band under a two-component prior (BandVariance.sparse): each component's
+ * Gaussian velocity a_j x, mixed by the posterior weight r(x, sigma) of the loud one. Every term is finite
+ * for sigma in [0, 1], sigma 0 included, since both variances and the noise share are positive.
+ */
+function sparseVelocity(
+  g: GraphBuilder,
+  x: string,
+  sigma: string,
+  oms: string,
+  noiseShare: number,
+  variance: BandVariance,
+  name: string,
+): string {
+  const sparse = variance.sparse;
+  if (!sparse) throw new Error(`${name} has no sparse prior`);
+  const loudS = packedVariances(variance);
+  const quietS = loudS.map((v) => v * sparse.quiet);
+  const sn = g.node("Mul", [sigma, g.constFloat(`${name}_noise`, [1], [noiseShare])]);
+  const oms2 = g.node("Mul", [oms, oms]);
+  const sSn = g.node("Mul", [sigma, sn]);
+  const component = (suffix: string, values: number[]) => {
+    const s2 = g.constFloat(`${name}_${suffix}`, [64], values);
+    const total = g.node("Add", [g.node("Mul", [oms2, s2]), sSn]); // variance of x under this component
+    const a = g.node("Div", [g.node("Sub", [sn, g.node("Mul", [oms, s2])]), total]);
+    return { total, a };
+  };
+  const loud = component("loud", loudS);
+  const quiet = component("quiet", quietS);
+  // logit r = log(w / (1 - w)) + log(sd_quiet / sd_loud) + x^2 / 2 (1 / V_quiet - 1 / V_loud).
+  const prior = Math.log(sparse.weight / (1 - sparse.weight));
+  const logRatio = g.node("Mul", [
+    g.node("Log", [g.node("Div", [quiet.total, loud.total])]),
+    g.constFloat(`${name}_half`, [1], [0.5]),
+  ]);
+  const precisionGap = g.node("Sub", [
+    g.node("Reciprocal", [quiet.total]),
+    g.node("Reciprocal", [loud.total]),
+  ]);
+  const evidence = g.node("Mul", [
+    g.node("Mul", [g.node("Mul", [x, x]), precisionGap]),
+    g.constFloat(`${name}_half_x`, [1], [0.5]),
+  ]);
+  const logit = g.node("Add", [
+    g.node("Add", [evidence, logRatio]),
+    g.constFloat(`${name}_prior`, [1], [prior]),
+  ]);
+  const r = g.node("Sigmoid", [logit]);
+  const a = g.node("Add", [quiet.a, g.node("Mul", [r, g.node("Sub", [loud.a, quiet.a])])]);
+  return g.node("Mul", [a, x]);
+}
+
+/** 1-D taps of p binomial blur passes. */
+function blurKernel(p: number): number[] {
+  let k = [1];
+  for (let i = 0; i < p; i++) {
+    const next = new Array<number>(k.length + BLUR_TAPS.length - 1).fill(0);
+    for (let x = 0; x < k.length; x++)
+      for (let y = 0; y < BLUR_TAPS.length; y++) next[x + y] += k[x] * BLUR_TAPS[y];
+    k = next;
+  }
+  return k;
+}
+
+/**
+ * The variance each band keeps of unit white noise: the squared 2-D taps of blur^p_k - blur^p_{k-1}.
+ * Blurred noise is small, so a coarse band at a given sigma is far more picture than noise.
+ */
+export function bandNoise(passes: number[]): number[] {
+  const kernel2d = (p: number) => {
+    const k = blurKernel(p);
+    const size = 1 + 4 * Math.max(...passes);
+    const out = new Float64Array(size * size);
+    const off = (size - k.length) / 2;
+    for (let y = 0; y < k.length; y++)
+      for (let x = 0; x < k.length; x++) out[(y + off) * size + x + off] = k[y] * k[x];
+    return out;
+  };
+  return passes.map((p, i) => {
+    const a = kernel2d(p);
+    const coarser = i === 0 ? null : kernel2d(passes[i - 1]);
+    let sum = 0;
+    for (let j = 0; j < a.length; j++) sum += (a[j] - (coarser === null ? 0 : coarser[j])) ** 2;
+    return sum;
+  });
 }
 
 /** One variance per packed channel ch*4 + dy*2 + dx. */

@@ -54,13 +54,25 @@ function patterns(): Pattern[] {
 }
 
 /**
- * Latent units per coefficient, relative to the mean brightness's. Pictures hold far less in colour and
+ * The 8x8 patches' mean brightness and mean colour: the picture itself. A larger gain puts the sampler's
+ * leftover noise (the SDE's last step keeps some) further below a visible colour step per patch, while
+ * scaled latents stay within a real VAE's range (up to about 10 on fully saturated flat shapes, RMS about 1.6).
+ */
+const MEAN_GAIN = 3;
+/** The colour differences' first cosine patterns: rare and small in pictures, so quieter noise there. */
+const CHROMA_DETAIL_GAIN = 6;
+
+/**
+ * Each channel's gain on top of COEFF_TO_LATENT. Pictures hold far less in colour and
  * in the higher cosine patterns, so those are scaled up until every channel has about the same spread,
  * as a real VAE's latents do. Without it, noise the same size in every channel (the inversion's) would
  * swamp the quiet channels and decode to coloured 8x8 speckle.
  */
 export function vaeChannelGains(): number[] {
-  return patterns().map((p, ch) => (ch < 10 ? 1 : 2) * Math.max(1, 4 * (p.u + p.v)));
+  return patterns().map((p, ch) => {
+    if (p.u + p.v === 0) return MEAN_GAIN;
+    return ch < 10 ? 4 * (p.u + p.v) : CHROMA_DETAIL_GAIN;
+  });
 }
 
 /**
