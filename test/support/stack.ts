@@ -64,12 +64,19 @@ export interface Stack {
  * prefix of their own. Platforms register adapters on `ctx` before `ctx.startDeliveries()`.
  */
 export async function startStack(
-  o: { prefix: string; env?: Record<string, string>; worker?: boolean; model?: FluxModel } = {
+  o: {
+    prefix: string;
+    env?: Record<string, string>;
+    worker?: boolean;
+    model?: FluxModel;
+    /** Where bot and worker log (e.g. a capturing logger); silent by default. */
+    logger?: Logger;
+  } = {
     prefix: uniquePrefix("stack"),
   },
 ): Promise<Stack> {
   const config = testConfig(o.prefix, o.env);
-  const logger = testLogger();
+  const logger = o.logger ?? testLogger();
   const redis = createRedis(config.redisUrl, logger, "test");
   const ctx = new BotContext(config, redis, logger);
   const worker = o.worker === false ? undefined : await startWorker(config, redis, logger, o.model);
