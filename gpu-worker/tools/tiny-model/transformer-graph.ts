@@ -13,12 +13,6 @@ export interface TransformerDims {
 export interface BandVariance {
   colour: number[];
   pattern: number;
-  /**
-   * A sparse prior: with probability 1 - weight a value is quiet (variance scaled by `quiet`), else it
-   * has the full variance. Edges are rare and large, noise is everywhere and small, so the posterior keeps
-   * the one and removes the other; a Gaussian of the same variance keeps both alike.
-   */
-  sparse?: { weight: number; quiet: number };
 }
 
 /**
@@ -67,7 +61,7 @@ const LATENT_CHANNELS = 16;
  * colour, at low noise the smooth picture itself: edits keep the picture, and the prompt tints it more
  * the earlier the controller lets go. (Version 1 was one Gaussian over every channel alike: coloured
  * noise. Version 2 took each band's noise share as 1, so the coarse bands trusted the picture little and
- * SDE edits were resampled noise.) A detail band may instead have a sparse prior (BandVariance.sparse).
+ * SDE edits were resampled noise.)
  *
  * The grid width, needed to unpack the tokens for the blur, is read from img_ids (largest column + 1), so
  * any size works; img_ids also shape the colour (slow waves), and every input changes the output.
@@ -163,67 +157,13 @@ export function buildTransformerGraph(
   ]);
   for (let k = 1; k < levels.length; k++) {
     const band = g.node("Sub", [levels[k], levels[k - 1]]);
-    const variance = tuning.variances[k];
-    const name = `variance_band_${k}`;
-    const v = variance.sparse
-      ? sparseVelocity(g, band, sigma, oms, noise[k], variance, name)
-      : g.node("Mul", [gain(name, variance, k), band]);
-    velocity = g.node("Add", [velocity, v]);
+    velocity = g.node("Add", [
+      velocity,
+      g.node("Mul", [gain(`variance_band_${k}`, tuning.variances[k], k), band]),
+    ]);
   }
   g.output("out_hidden_states", velocity, ["batch_size", "packed_height_width", 64]);
   return g;
-}
-
-/**
- * The exact flow velocity of one band under a two-component prior (BandVariance.sparse): each component's
- * Gaussian velocity a_j x, mixed by the posterior weight r(x, sigma) of the loud one. Every term is finite
- * for sigma in [0, 1], sigma 0 included, since both variances and the noise share are positive.
- */
-function sparseVelocity(
-  g: GraphBuilder,
-  x: string,
-  sigma: string,
-  oms: string,
-  noiseShare: number,
-  variance: BandVariance,
-  name: string,
-): string {
-  const sparse = variance.sparse;
-  if (!sparse) throw new Error(`${name} has no sparse prior`);
-  const loudS = packedVariances(variance);
-  const quietS = loudS.map((v) => v * sparse.quiet);
-  const sn = g.node("Mul", [sigma, g.constFloat(`${name}_noise`, [1], [noiseShare])]);
-  const oms2 = g.node("Mul", [oms, oms]);
-  const sSn = g.node("Mul", [sigma, sn]);
-  const component = (suffix: string, values: number[]) => {
-    const s2 = g.constFloat(`${name}_${suffix}`, [64], values);
-    const total = g.node("Add", [g.node("Mul", [oms2, s2]), sSn]); // variance of x under this component
-    const a = g.node("Div", [g.node("Sub", [sn, g.node("Mul", [oms, s2])]), total]);
-    return { total, a };
-  };
-  const loud = component("loud", loudS);
-  const quiet = component("quiet", quietS);
-  // logit r = log(w / (1 - w)) + log(sd_quiet / sd_loud) + x^2 / 2 (1 / V_quiet - 1 / V_loud).
-  const prior = Math.log(sparse.weight / (1 - sparse.weight));
-  const logRatio = g.node("Mul", [
-    g.node("Log", [g.node("Div", [quiet.total, loud.total])]),
-    g.constFloat(`${name}_half`, [1], [0.5]),
-  ]);
-  const precisionGap = g.node("Sub", [
-    g.node("Reciprocal", [quiet.total]),
-    g.node("Reciprocal", [loud.total]),
-  ]);
-  const evidence = g.node("Mul", [
-    g.node("Mul", [g.node("Mul", [x, x]), precisionGap]),
-    g.constFloat(`${name}_half_x`, [1], [0.5]),
-  ]);
-  const logit = g.node("Add", [
-    g.node("Add", [evidence, logRatio]),
-    g.constFloat(`${name}_prior`, [1], [prior]),
-  ]);
-  const r = g.node("Sigmoid", [logit]);
-  const a = g.node("Add", [quiet.a, g.node("Mul", [r, g.node("Sub", [loud.a, quiet.a])])]);
-  return g.node("Mul", [a, x]);
 }
 
 /** 1-D taps of p binomial blur passes. */
