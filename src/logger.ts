@@ -47,11 +47,47 @@ const SECRET_PATTERNS: RegExp[] = [
   /(Bot|Bearer)\s+[A-Za-z0-9._-]{10,}/g,
 ];
 
+/** `scheme://user:password@host`: the password goes, the rest (host, user) stays readable. */
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s/]+@/gi;
+
 export function redactText(text: string): string {
   let out = text;
   for (const re of SECRET_PATTERNS)
     out = out.replace(re, (m) => (m.startsWith("B") ? `${m.split(/\s+/)[0]} [Redacted]` : "[Redacted]"));
-  return out;
+  return out.replace(URL_CREDENTIALS, "$1[Redacted]@");
+}
+
+/** Field names whose values are secrets at any depth (the paths above stop at a fixed depth). */
+const SECRET_KEY =
+  /^(token|botToken|appToken|signingSecret|adminToken|authorization|cookie|password|DISCORD_TOKEN|SLACK_BOT_TOKEN|SLACK_APP_TOKEN|SLACK_SIGNING_SECRET|ADMIN_TOKEN)$/i;
+const MAX_REDACT_DEPTH = 8;
+
+/**
+ * Copy-on-write walk of plain objects and arrays: secret-named fields are blanked and secret-looking
+ * text masked wherever they sit. The caller's object is never changed, and class instances (clients,
+ * buffers, errors) are left to their serializers.
+ */
+export function redactDeep(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (typeof value === "string") return redactText(value);
+  if (value === null || typeof value !== "object" || depth > MAX_REDACT_DEPTH || seen.has(value))
+    return value;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    const mapped = value.map((v) => redactDeep(v, depth + 1, seen));
+    return mapped.some((v, i) => v !== value[i]) ? mapped : value;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const r =
+      SECRET_KEY.test(k) && v !== undefined && v !== null ? "[Redacted]" : redactDeep(v, depth + 1, seen);
+    if (r !== v) {
+      copy ??= { ...(value as Record<string, unknown>) };
+      copy[k] = r;
+    }
+  }
+  return copy ?? value;
 }
 
 export function createLogger(
@@ -65,8 +101,7 @@ export function createLogger(
       redact: { paths: REDACT_PATHS, censor: "[Redacted]" },
       formatters: {
         log(record) {
-          if (typeof record.msg === "string") record.msg = redactText(record.msg);
-          return record;
+          return redactDeep(record) as Record<string, unknown>;
         },
       },
       serializers: {

@@ -79,7 +79,7 @@ describe("playground in a real browser", () => {
     await first.locator("img[data-testid=picture]").waitFor();
     const natural = await first
       .locator("img[data-testid=picture]")
-      .evaluate((img) => (img as HTMLImageElement).naturalWidth);
+      .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
     assert.ok(natural > 0, "the result picture loads from the image store");
     // The status message in the thread ends as done, and the result carries the suggested reactions.
     await alice

@@ -1,0 +1,153 @@
+import type { Job, Worker } from "bullmq";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { DeliveryJob } from "../queue/job-schemas.js";
+import { resultSchema } from "../queue/job-schemas.js";
+
+/** What the queue-depth gauge asks on every scrape (BullMQ counts; cheap). */
+export type QueueCounter = () => Promise<Record<string, number>>;
+
+/** Cache counters the worker keeps in memory (RedisInversionCache). */
+export interface CacheCounters {
+  hits: number;
+  misses: number;
+}
+
+const SECONDS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600];
+const STEP_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5];
+
+/**
+ * rf-edit's Prometheus metrics, on a registry of their own (not prom-client's global one), so a
+ * process that runs bot and worker exposes one set and tests can make as many as they like.
+ */
+export class OpsMetrics {
+  readonly registry = new Registry();
+  private readonly queueCounters: { queue: string; count: QueueCounter }[] = [];
+  private readonly caches: CacheCounters[] = [];
+  private cacheSeen = { hits: 0, misses: 0 };
+
+  readonly queueDepth = new Gauge({
+    name: "rf_edit_queue_jobs",
+    help: "Jobs in each queue by state, read from BullMQ at scrape time.",
+    labelNames: ["queue", "state"],
+    registers: [this.registry],
+    collect: async () => {
+      this.queueDepth.reset();
+      for (const { queue, count } of this.queueCounters) {
+        for (const [state, n] of Object.entries(await count())) this.queueDepth.set({ queue, state }, n);
+      }
+    },
+  });
+
+  readonly waitSeconds = new Histogram({
+    name: "rf_edit_queue_wait_seconds",
+    help: "Time an edit job waited in the queue before a worker started it.",
+    buckets: SECONDS_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly jobSeconds = new Histogram({
+    name: "rf_edit_job_seconds",
+    help: "Time a worker spent on one edit, end to end.",
+    buckets: SECONDS_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly phaseSeconds = new Histogram({
+    name: "rf_edit_job_phase_seconds",
+    help: "Time per pipeline phase of one edit (decode, textEncode, vaeEncode, invert, edit, vaeDecode, encodePng...).",
+    labelNames: ["phase"],
+    buckets: SECONDS_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly transformerStepSeconds = new Histogram({
+    name: "rf_edit_transformer_step_seconds",
+    help: "Mean transformer time per call (inversion and editing steps) of one edit.",
+    buckets: STEP_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly jobsTotal = new Counter({
+    name: "rf_edit_jobs_total",
+    help: "Edit jobs a worker finished, by outcome (done, cancelled, failed).",
+    labelNames: ["outcome"],
+    registers: [this.registry],
+  });
+
+  readonly failuresTotal = new Counter({
+    name: "rf_edit_failures_total",
+    help: "Failed edit attempts by reason (bad_input: not retried; worker_failed: retries used up; retrying).",
+    labelNames: ["reason"],
+    registers: [this.registry],
+  });
+
+  readonly cacheLookups = new Counter({
+    name: "rf_edit_inversion_cache_lookups_total",
+    help: "Inversion cache lookups by result (hit: the inversion was reused).",
+    labelNames: ["result"],
+    registers: [this.registry],
+    collect: () => {
+      const hits = this.caches.reduce((s, c) => s + c.hits, 0);
+      const misses = this.caches.reduce((s, c) => s + c.misses, 0);
+      if (hits > this.cacheSeen.hits) this.cacheLookups.inc({ result: "hit" }, hits - this.cacheSeen.hits);
+      if (misses > this.cacheSeen.misses)
+        this.cacheLookups.inc({ result: "miss" }, misses - this.cacheSeen.misses);
+      this.cacheSeen = { hits, misses };
+    },
+  });
+
+  readonly deliveriesTotal = new Counter({
+    name: "rf_edit_deliveries_total",
+    help: "Results, failures and cancels the bot handed to a platform, by platform, status and outcome.",
+    labelNames: ["platform", "status", "outcome"],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    // Both series exist from the start, so a rate() over them works before the first lookup.
+    this.cacheLookups.inc({ result: "hit" }, 0);
+    this.cacheLookups.inc({ result: "miss" }, 0);
+  }
+
+  addQueue(queue: string, count: QueueCounter): void {
+    this.queueCounters.push({ queue, count });
+  }
+
+  /** Follows a BullMQ edit worker: timings from each job's result, failures by reason. */
+  observeEditWorker(worker: Worker, cache?: CacheCounters): void {
+    if (cache) this.caches.push(cache);
+    worker.on("completed", (job: Job, value: unknown) => this.jobCompleted(job, value));
+    worker.on("failed", (job: Job | undefined, err: Error) => this.jobFailed(job, err));
+  }
+
+  jobCompleted(job: Pick<Job, "timestamp" | "processedOn">, value: unknown): void {
+    if (job.processedOn && job.timestamp)
+      this.waitSeconds.observe(Math.max(0, job.processedOn - job.timestamp) / 1000);
+    const status = (value as { status?: string } | undefined)?.status ?? "done";
+    this.jobsTotal.inc({ outcome: status });
+    const parsed = resultSchema.safeParse((value as { result?: unknown } | undefined)?.result);
+    if (!parsed.success) return;
+    const r = parsed.data;
+    this.jobSeconds.observe(r.totalMs / 1000);
+    for (const [phase, ms] of Object.entries(r.timingsMs)) this.phaseSeconds.observe({ phase }, ms / 1000);
+    const transformerMs = (r.timingsMs.invert ?? 0) + (r.timingsMs.edit ?? 0);
+    if (r.transformerCalls > 0)
+      this.transformerStepSeconds.observe(transformerMs / r.transformerCalls / 1000);
+  }
+
+  jobFailed(job: Pick<Job, "attemptsMade" | "opts"> | undefined, err: Error): void {
+    const unrecoverable = err.name === "UnrecoverableError";
+    const final = unrecoverable || (job ? job.attemptsMade >= (job.opts.attempts ?? 1) : true);
+    const reason = unrecoverable ? "bad_input" : final ? "worker_failed" : "retrying";
+    this.failuresTotal.inc({ reason });
+    if (final) this.jobsTotal.inc({ outcome: "failed" });
+  }
+
+  deliveryHandled(delivery: DeliveryJob, outcome: "delivered" | "error"): void {
+    this.deliveriesTotal.inc({ platform: delivery.job.origin.platform, status: delivery.status, outcome });
+  }
+
+  async render(): Promise<{ body: string; contentType: string }> {
+    return { body: await this.registry.metrics(), contentType: this.registry.contentType };
+  }
+}
