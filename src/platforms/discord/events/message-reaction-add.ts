@@ -1,5 +1,5 @@
 import type { MessageReaction, PartialMessageReaction, PartialUser, User } from "discord.js";
-import { actionFromEmoji } from "../../../core/rerun-action.js";
+import { reactionAction } from "../../../core/reaction-rules.js";
 import type { MessageRef } from "../../../core/types.js";
 import { actorFromReaction } from "../discord-actor.js";
 import type { DiscordHandlerContext } from "../handler-context.js";
@@ -16,15 +16,15 @@ export function onMessageReactionAdd(h: DiscordHandlerContext) {
     try {
       if (user.id === h.client.user?.id) return;
       if (reaction.emoji.id) return; // custom emoji never mean anything here
-      const action = actionFromEmoji(reaction.emoji.name ?? "");
-      if (!action) return;
       const who = user.partial ? await user.fetch() : user;
-      if (who.bot) return;
       const { message } = reaction;
       const guild =
         message.guild ?? (message.guildId ? h.client.guilds.cache.get(message.guildId) : undefined);
       const member = guild ? (guild.members.cache.get(who.id) ?? null) : null;
       const actor = actorFromReaction(who, message.guildId ?? null, member, message.channelId);
+      // The core's rule: other emoji, bots and the bot itself are ignored without a word.
+      const action = reactionAction(reaction.emoji.name ?? "", actor, h.client.user?.id);
+      if (!action) return;
       const ref: MessageRef = { platform: "discord", channelId: message.channelId, messageId: message.id };
       const outcome = await h.ctx.service.rerunFromMessage(ref, action, actor);
       if (outcome && !outcome.ok) h.logger.info({ code: outcome.error.code, ref }, "reaction refused");
