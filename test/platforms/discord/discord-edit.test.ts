@@ -4,6 +4,7 @@ import sharp from "sharp";
 import { controlId } from "../../../src/core/rerun-action.js";
 import type { FakeMessage, RecordedRequest } from "../../fakes/discord/index.js";
 import {
+  ackFlags,
   contentOf,
   type Harness,
   isResultPost,
@@ -156,7 +157,7 @@ describe("Discord bot: /edit end to end on the tiny model", () => {
     assert.match(second.caption, /strength 0\.6 · seed 11/);
     const record = h.fake.interaction(click.id);
     assert.equal(record?.callbacks[0].type, 5);
-    assert.equal(((record?.callbacks[0].data as { flags?: number }).flags ?? 0) & 64, 64, "ephemeral");
+    assert.equal(ackFlags(h.fake, click.id) & 64, 64, "ephemeral");
   });
 
   it("numbers and 🎲: 3️⃣ sets strength 0.3, 🎲 keeps the strength with a new seed", async () => {
@@ -324,7 +325,6 @@ describe("Discord bot: /edit end to end on the tiny model", () => {
       (r) => r.method === "PATCH" && r.params.token === payload.token,
     );
     assert.match((reply.body as { content: string }).content, /running, \d+ waiting/);
-    const flags = (h.fake.interaction(payload.id)?.callbacks[0].data as { flags?: number }).flags ?? 0;
-    assert.equal(flags & 64, 64);
+    assert.equal(ackFlags(h.fake, payload.id) & 64, 64);
   });
 });

@@ -138,3 +138,9 @@ export async function threadOf(
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** The flags of an interaction's first callback (64: ephemeral). */
+export function ackFlags(fake: FakeDiscord, interactionId: string): number {
+  const first = fake.interaction(interactionId)?.callbacks[0];
+  return ((first?.data ?? {}) as { flags?: number }).flags ?? 0;
+}
