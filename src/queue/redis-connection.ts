@@ -16,9 +16,29 @@ function hostsOf(list: string): { host: string; port: number }[] {
 }
 
 /**
+ * `[user:]password@h1:p1,h2:p2/path` → its parts. The password may itself contain `@` or `:`
+ * (percent-encoded or not): the last `@` ends it.
+ */
+function splitMultiHostUrl(rest: string): {
+  username?: string;
+  password?: string;
+  hosts: string;
+  path: string;
+} {
+  const at = rest.lastIndexOf("@");
+  const auth = at >= 0 ? rest.slice(0, at) : undefined;
+  const [hosts, path = ""] = rest.slice(at + 1).split("/", 2);
+  if (auth === undefined) return { hosts, path };
+  const colon = auth.indexOf(":");
+  const username = colon > 0 ? decodeURIComponent(auth.slice(0, colon)) : undefined;
+  const password = decodeURIComponent(colon >= 0 ? auth.slice(colon + 1) : auth);
+  return { username, password: password || undefined, hosts, path };
+}
+
+/**
  * One factory for every Redis connection. `redis://` and `rediss://` are plain (TLS) servers;
- * `redis-sentinel://h1:26379,h2:26379/mymaster` asks Sentinels for the master;
- * `redis-cluster://h1:6379,h2:6379` is a Cluster. BullMQ needs `maxRetriesPerRequest: null`.
+ * `redis-sentinel://[[user]:password@]h1:26379,h2:26379/mymaster` asks Sentinels for the master
+ * (the password is the master's); `redis-cluster://[[user]:password@]h1:6379,h2:6379` is a Cluster. BullMQ needs `maxRetriesPerRequest: null`.
  */
 export function createRedis(url: string, logger?: Logger, name = "redis"): RedisLike {
   const base: RedisOptions = {
@@ -29,20 +49,19 @@ export function createRedis(url: string, logger?: Logger, name = "redis"): Redis
   };
   let client: RedisLike;
   if (url.startsWith("redis-sentinel://")) {
-    const rest = url.slice("redis-sentinel://".length);
-    const [auth, hostsAndName] = rest.includes("@") ? rest.split("@", 2) : [undefined, rest];
-    const [hosts, masterName = "mymaster"] = hostsAndName.split("/", 2);
-    const password = auth?.includes(":") ? decodeURIComponent(auth.split(":")[1]) : undefined;
+    const { username, password, hosts, path } = splitMultiHostUrl(url.slice("redis-sentinel://".length));
     client = new Redis({
       ...base,
       sentinels: hostsOf(hosts),
-      name: masterName,
+      name: path || "mymaster",
+      username,
       password,
       sentinelRetryStrategy: retryStrategy,
     });
   } else if (url.startsWith("redis-cluster://")) {
-    client = new Cluster(hostsOf(url.slice("redis-cluster://".length).split("/")[0]), {
-      redisOptions: base,
+    const { username, password, hosts } = splitMultiHostUrl(url.slice("redis-cluster://".length));
+    client = new Cluster(hostsOf(hosts), {
+      redisOptions: { ...base, username, password },
       clusterRetryStrategy: retryStrategy,
     });
   } else {
