@@ -40,6 +40,8 @@ export class PlaygroundActions {
   ) {}
 
   async post(user: PlaygroundUser, text: string, upload?: Upload, threadId?: string): Promise<ActionReply> {
+    // The page never sends an empty message; a hand-made request that does is simply not posted.
+    if (!text.trim() && !upload?.bytes.length) return { ok: false };
     const thread = threadId ? await this.store.get(threadId) : null;
     // A reply goes into the thread of the message it answers; threads do not nest.
     const inThread = thread ? (thread.threadId ?? thread.id) : undefined;

@@ -116,6 +116,7 @@ describe("playground in a real browser", () => {
     assert.equal(await bob.locator("[data-testid=result]").count(), 3);
 
     await mkdir("test-artifacts", { recursive: true });
+    await alice.setViewportSize({ width: 1000, height: 1700 });
     await alice.screenshot({ path: "test-artifacts/playground.png", fullPage: true });
   });
 });
