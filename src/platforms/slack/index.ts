@@ -9,6 +9,10 @@ import { SlackActors } from "./slack-actors.js";
 import { SlackAdapter } from "./slack-adapter.js";
 import { createSlackApp } from "./slack-app.js";
 import { imageInputFor } from "./slack-file.js";
+import { WorkPool } from "./work-pool.js";
+
+/** Requests worked on at once after their acks (see WorkPool). */
+const WORK_CONCURRENCY = 4;
 
 export interface SlackHandle extends PlatformHandle {
   app: App;
@@ -33,6 +37,7 @@ export async function startSlack(ctx: BotContext): Promise<SlackHandle> {
     locator: new ImageLocator(app.client),
     adapter,
     imageFor: (file) => imageInputFor(file, cfg.botToken, cfg.fileHosts),
+    work: new WorkPool(logger, WORK_CONCURRENCY),
   });
   app.error(async (err) => {
     logger.error({ err }, "slack app error");

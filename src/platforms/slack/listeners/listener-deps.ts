@@ -6,6 +6,7 @@ import type { ImageLocator } from "../image-locator.js";
 import type { SlackActors } from "../slack-actors.js";
 import type { SlackAdapter } from "../slack-adapter.js";
 import type { SlackFileLike } from "../slack-file.js";
+import type { WorkPool } from "../work-pool.js";
 
 /** What every listener gets: the core service and the few Slack helpers that translate for it. */
 export interface ListenerDeps {
@@ -17,16 +18,6 @@ export interface ListenerDeps {
   adapter: SlackAdapter;
   /** The core's image input for a Slack file (token, allowed hosts, declared type and size). */
   imageFor(file: SlackFileLike): ImageInput;
-}
-
-/**
- * Runs a listener's work after its ack and logs anything unexpected: Slack has its answer already,
- * and the person hears about problems in the thread, from the core.
- */
-export async function afterAck(logger: Logger, what: string, work: () => Promise<unknown>): Promise<void> {
-  try {
-    await work();
-  } catch (err) {
-    logger.error({ err, listener: what }, "slack listener failed");
-  }
+  /** Runs the work after an ack, a few at a time, logging failures. */
+  work: WorkPool;
 }

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { tellUser } from "../../tell-user.js";
-import { afterAck, type ListenerDeps } from "../listener-deps.js";
+import type { ListenerDeps } from "../listener-deps.js";
 import { buttonContext } from "./button-context.js";
 
 /** Cancel under a running job's status message. */
@@ -12,7 +12,7 @@ export function cancelButton(deps: ListenerDeps) {
     client,
   }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
     await ack();
-    await afterAck(deps.logger, "cancel button", async () => {
+    await deps.work.run("cancel button", async () => {
       const b = buttonContext(body, action);
       if (!b.control) return;
       const actor = await deps.actors.actor(b.teamId, b.userId);

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { encodeMetadata } from "../../modal-metadata.js";
 import { editModal } from "../../slack-blocks.js";
-import { afterAck, type ListenerDeps } from "../listener-deps.js";
+import type { ListenerDeps } from "../listener-deps.js";
 import { buttonContext } from "./button-context.js";
 
 /** "Edit again" under a result: a modal for the next prompt; its submission edits the result itself. */
@@ -13,7 +13,7 @@ export function editAgainButton(deps: ListenerDeps) {
     client,
   }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
     await ack();
-    await afterAck(deps.logger, "edit-again button", async () => {
+    await deps.work.run("edit-again button", async () => {
       const b = buttonContext(body, action);
       if (!b.control) return;
       const record = await deps.service.findRecord(b.control.jobId);

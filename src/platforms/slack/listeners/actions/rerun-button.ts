@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { actionFromControl } from "../../../../core/rerun-action.js";
 import { tellUser } from "../../tell-user.js";
-import { afterAck, type ListenerDeps } from "../listener-deps.js";
+import type { ListenerDeps } from "../listener-deps.js";
 import { buttonContext } from "./button-context.js";
 
 /** Weaker, Stronger, New seed under a result: a re-run of the job the button names. */
@@ -13,7 +13,7 @@ export function rerunButton(deps: ListenerDeps) {
     client,
   }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs) => {
     await ack();
-    await afterAck(deps.logger, "rerun button", async () => {
+    await deps.work.run("rerun button", async () => {
       const b = buttonContext(body, action);
       const rerun = b.control && actionFromControl(b.control.control);
       if (!b.control || !rerun) return;

@@ -3,7 +3,7 @@ import { failedText, NO_IMAGE_IN_CHANNEL, tookNewestImageText } from "../../../.
 import { parseEditText } from "../../parse-edit-text.js";
 import { mention } from "../../slack-actors.js";
 import { slackOrigin } from "../../slack-origin.js";
-import { afterAck, type ListenerDeps } from "../listener-deps.js";
+import type { ListenerDeps } from "../listener-deps.js";
 
 /**
  * `/edit <prompt> [strength]`: slash commands carry no files, so it takes the newest image in the
@@ -12,7 +12,7 @@ import { afterAck, type ListenerDeps } from "../listener-deps.js";
 export function editCommand(deps: ListenerDeps) {
   return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
-    await afterAck(deps.logger, "/edit", async () => {
+    await deps.work.run("/edit", async () => {
       const { prompt, strength } = parseEditText(command.text);
       const found = await deps.locator.newestInChannel(command.channel_id);
       if (!found) {

@@ -3,7 +3,7 @@ import { failedText, NO_IMAGE_IN_THREAD } from "../../../../core/messages.js";
 import { parseEditText } from "../../parse-edit-text.js";
 import { pickFile, type SlackMessageLike } from "../../slack-file.js";
 import { slackOrigin } from "../../slack-origin.js";
-import { afterAck, type ListenerDeps } from "../listener-deps.js";
+import type { ListenerDeps } from "../listener-deps.js";
 
 /**
  * `@rf-edit <prompt> [strength]` in a message with an image, or in a thread that has one (the
@@ -11,7 +11,7 @@ import { afterAck, type ListenerDeps } from "../listener-deps.js";
  */
 export function appMention(deps: ListenerDeps) {
   return async ({ event, body }: SlackEventMiddlewareArgs<"app_mention"> & AllMiddlewareArgs) => {
-    await afterAck(deps.logger, "app_mention", async () => {
+    await deps.work.run("app_mention", async () => {
       if (event.bot_id || !event.user) return;
       const message = event as unknown as SlackMessageLike;
       const teamId = body.team_id ?? event.team ?? "";

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import { reactionAction } from "../../../../core/reaction-rules.js";
 import { actionFromEmoji } from "../../../../core/rerun-action.js";
 import { tellUser } from "../../tell-user.js";
-import { afterAck, type ListenerDeps } from "../listener-deps.js";
+import type { ListenerDeps } from "../listener-deps.js";
 
 /**
  * ➖ ➕ :one:…:keycap_ten: 🎲 ✖ on a result (or status) message. The event names only the message,
@@ -15,7 +15,7 @@ export function reactionAdded(deps: ListenerDeps) {
     context,
     client,
   }: SlackEventMiddlewareArgs<"reaction_added"> & AllMiddlewareArgs) => {
-    await afterAck(deps.logger, "reaction_added", async () => {
+    await deps.work.run("reaction_added", async () => {
       if (event.item.type !== "message") return;
       // Cheap test first: most reactions are other emoji and need no users.info call.
       if (!actionFromEmoji(event.reaction)) return;

@@ -4,7 +4,7 @@ import { encodeMetadata } from "../../modal-metadata.js";
 import { editModal } from "../../slack-blocks.js";
 import { pickFile, type SlackMessageLike } from "../../slack-file.js";
 import { tellUser } from "../../tell-user.js";
-import { afterAck, type ListenerDeps } from "../listener-deps.js";
+import type { ListenerDeps } from "../listener-deps.js";
 
 /** Message shortcut "Edit image": a modal for prompt and strength about this message's image. */
 export function editImageShortcut(deps: ListenerDeps) {
@@ -14,7 +14,7 @@ export function editImageShortcut(deps: ListenerDeps) {
     client,
   }: SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs) => {
     await ack();
-    await afterAck(deps.logger, "edit image shortcut", async () => {
+    await deps.work.run("edit image shortcut", async () => {
       const message = shortcut.message as unknown as SlackMessageLike;
       const file = pickFile(message);
       const ts = shortcut.message_ts;

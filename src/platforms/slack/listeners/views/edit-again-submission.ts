@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { decodeEditAgain } from "../../modal-metadata.js";
 import { tellUser } from "../../tell-user.js";
-import { afterAck, type ListenerDeps } from "../listener-deps.js";
+import type { ListenerDeps } from "../listener-deps.js";
 import { modalValues } from "./modal-values.js";
 
 /** The "Edit again" modal was submitted: the result itself is edited with the new prompt. */
@@ -13,7 +13,7 @@ export function editAgainSubmission(deps: ListenerDeps) {
     client,
   }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     await ack();
-    await afterAck(deps.logger, "edit again modal", async () => {
+    await deps.work.run("edit again modal", async () => {
       const meta = decodeEditAgain(view.private_metadata);
       if (!meta) {
         deps.logger.warn("edit again modal without valid metadata");

@@ -1,14 +1,14 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { decodeEditImage } from "../../modal-metadata.js";
 import { slackOrigin } from "../../slack-origin.js";
-import { afterAck, type ListenerDeps } from "../listener-deps.js";
+import type { ListenerDeps } from "../listener-deps.js";
 import { modalValues } from "./modal-values.js";
 
 /** The "Edit image" modal was submitted: a new edit of the message's image, answered in its thread. */
 export function editImageSubmission(deps: ListenerDeps) {
   return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     await ack();
-    await afterAck(deps.logger, "edit image modal", async () => {
+    await deps.work.run("edit image modal", async () => {
       const meta = decodeEditImage(view.private_metadata);
       if (!meta) {
         deps.logger.warn("edit image modal without valid metadata");
