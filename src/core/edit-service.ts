@@ -266,7 +266,7 @@ export class EditService {
     if (counts.waiting + counts.delayed >= limits.maxQueueLength) {
       throw new UserFacingError(
         "queue_full",
-        `The queue is full right now (${limits.maxQueueLength} edits waiting). Try again in a few minutes.`,
+        `The queue is full right now (${edits(limits.maxQueueLength)} waiting). Try again in a few minutes.`,
       );
     }
     const userKey = this.d.keys.userJobs(origin.platform, origin.workspaceId, origin.userId);
@@ -274,7 +274,7 @@ export class EditService {
     if (queued >= limits.maxQueuedPerUser) {
       throw new UserFacingError(
         "too_many_queued",
-        `You already have ${queued} edits waiting (the limit is ${limits.maxQueuedPerUser}). Wait for one to finish, or cancel one with /edit-cancel.`,
+        `You already have ${edits(queued)} waiting (the limit is ${limits.maxQueuedPerUser}). Wait for one to finish, or cancel one with /edit-cancel.`,
       );
     }
     const rate = await this.d.rateLimiter.take(
@@ -405,6 +405,10 @@ function expired(): UserFacingError {
     "not_found",
     "I can't find that edit any more (it may have expired). Start a new one with /edit.",
   );
+}
+
+function edits(n: number): string {
+  return n === 1 ? "1 edit" : `${n} edits`;
 }
 
 function newSeed(previous: number): number {
