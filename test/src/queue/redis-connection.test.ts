@@ -67,7 +67,7 @@ describe("createRedis: one factory for plain, TLS, Sentinel and Cluster URLs", (
   it("builds a Cluster client with every start node from redis-cluster://", () => {
     inspect("redis-cluster://:pw@127.0.0.1:7101,127.0.0.1:7102,127.0.0.1", (client) => {
       assert.ok(client instanceof Cluster);
-      const cluster = client as Cluster & { startupNodes: unknown };
+      const cluster = client as unknown as Cluster & { startupNodes: unknown };
       assert.deepEqual(cluster.startupNodes, [
         { host: "127.0.0.1", port: 7101 },
         { host: "127.0.0.1", port: 7102 },
