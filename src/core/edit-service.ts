@@ -314,7 +314,8 @@ export class EditService {
       await this.d.records.linkMessage(
         {
           platform: p.origin.platform,
-          channelId: p.origin.threadId ?? p.origin.channelId,
+          channelId:
+            this.adapter(p.origin).messageChannelId?.(p.origin) ?? p.origin.threadId ?? p.origin.channelId,
           messageId: p.origin.statusMessageId,
         },
         jobId,

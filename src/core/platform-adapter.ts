@@ -27,6 +27,11 @@ export interface PlatformAdapter {
   postStatus(origin: Origin, view: StatusView): Promise<{ statusMessageId: string; threadId?: string }>;
   /** Edits the status message named by `origin.statusMessageId` (or posts one if it has none). */
   updateStatus(origin: Origin, view: StatusView): Promise<void>;
+  /**
+   * The channel id under which messages in this origin's thread are named by reactions. Default:
+   * the thread (a channel of its own on Discord); Slack names them by the parent channel.
+   */
+  messageChannelId?(origin: Origin): string;
   /** Posts the result image with its caption and controls in the thread; returns where it went. */
   postResult(origin: Origin, view: ResultView): Promise<MessageRef>;
 }

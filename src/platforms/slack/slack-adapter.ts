@@ -29,6 +29,11 @@ export class SlackAdapter implements PlatformAdapter {
     private readonly logger: Logger,
   ) {}
 
+  /** Slack names every message by its channel and ts, threads included. */
+  messageChannelId(origin: Origin): string {
+    return origin.channelId;
+  }
+
   async postStatus(
     origin: Origin,
     view: StatusView,
