@@ -123,6 +123,28 @@ describe("Discord bot: limits, cancel and failures", () => {
     );
   });
 
+  it("replies in the channel where it may not open a thread", async () => {
+    h.fake.failNext({
+      method: "POST",
+      path: "/channels/:channelId/messages/:messageId/threads",
+      status: 403,
+      body: { message: "Missing Permissions", code: 50013 },
+    });
+    const payload = await slashEdit(h.fake, { user: h.fake.addUser("hal") });
+    const status = await waitForMessage(h.fake, h.fake.channelId, (m) => /Queued/.test(m.content));
+    const header = h.fake.interaction(payload.id)?.originalMessageId;
+    assert.equal(status.message_reference?.message_id, header, "the status replies to the bot's header");
+    const jobId = (await h.stack.ctx.queue.waitingIds())[0];
+    const cancelled = await h.stack.ctx.service.cancel(jobId, {
+      platform: "discord",
+      workspaceId: h.fake.guildId,
+      userId: h.fake.botUser.id,
+      canModerate: true,
+    });
+    assert.equal(cancelled.ok, true);
+    await waitForMessage(h.fake, h.fake.channelId, (m) => m.id === status.id && /Cancelled/.test(m.content));
+  });
+
   it("answers a job the worker cannot run (its image expired from storage) in the thread", async () => {
     const job = await queuedEdit(h.fake.addUser("gus"));
     const jobId = (await h.stack.ctx.queue.waitingIds())[0];
