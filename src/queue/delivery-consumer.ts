@@ -33,10 +33,19 @@ export class DeliveryConsumer {
       lockDuration: 60_000,
     });
     this.worker.on("failed", (job, err) => {
-      this.logger.warn(
-        { err, deliveryId: job?.id, attempts: job?.attemptsMade },
-        "delivery failed; will retry",
-      );
+      // A malformed delivery was already logged with its reason; only real give-ups are errors here.
+      if (err.name === "UnrecoverableError") return;
+      const attempts = job?.opts.attempts ?? 1;
+      if ((job?.attemptsMade ?? attempts) >= attempts)
+        this.logger.error(
+          { err, deliveryId: job?.id, attempts: job?.attemptsMade },
+          "delivery failed for good; the result was not posted",
+        );
+      else
+        this.logger.warn(
+          { err, deliveryId: job?.id, attempts: job?.attemptsMade },
+          "delivery failed; will retry",
+        );
     });
     this.worker.on("error", (err) => this.logger.error({ err }, "delivery consumer error"));
   }
