@@ -76,11 +76,11 @@ export class EditWorker {
     this.keys = new KeyNames(config.keyPrefix);
     this.images = new ImageStore(redis, this.keys, config.limits.imageTtlSeconds);
     this.records = new JobRecords(redis, this.keys, config.limits.imageTtlSeconds);
-    this.deliveries = new DeliveryQueue(redis, config.keyPrefix);
+    this.deliveries = new DeliveryQueue(redis, config.keyPrefix, o.logger);
     this.cancelBus = new CancelBus(redis, this.keys);
     this.cache = new RedisInversionCache(redis, this.keys, config.limits.cacheTtlSeconds);
-    this.subscriber = duplicateRedis(redis);
-    this.workerConnection = duplicateRedis(redis);
+    this.subscriber = duplicateRedis(redis, o.logger, "cancel-subscriber");
+    this.workerConnection = duplicateRedis(redis, o.logger, "worker");
     this.worker = new Worker(EDIT_QUEUE, (job, _token, signal) => this.process(job, signal), {
       connection: this.workerConnection,
       prefix: bullPrefix(config.keyPrefix),

@@ -1,4 +1,5 @@
 import { Queue } from "bullmq";
+import type { Logger } from "../logger.js";
 import { type DeliveryJob, deliveryJobSchema } from "./job-schemas.js";
 import { bullPrefix, DELIVERY_QUEUE } from "./queue-names.js";
 import type { RedisLike } from "./redis-connection.js";
@@ -10,7 +11,7 @@ import type { RedisLike } from "./redis-connection.js";
 export class DeliveryQueue {
   readonly queue: Queue;
 
-  constructor(connection: RedisLike, keyPrefix: string) {
+  constructor(connection: RedisLike, keyPrefix: string, logger?: Logger) {
     this.queue = new Queue(DELIVERY_QUEUE, {
       connection,
       prefix: bullPrefix(keyPrefix),
@@ -22,6 +23,9 @@ export class DeliveryQueue {
         removeOnFail: { age: 7 * 24 * 3600 },
       },
     });
+    // Without a listener a connection error would be printed raw by BullMQ; the outage is logged once
+    // by the connection itself, so this stays quiet unless debugging.
+    this.queue.on("error", (err) => logger?.debug({ err }, "delivery queue: Redis error"));
   }
 
   async add(delivery: DeliveryJob): Promise<void> {

@@ -1,4 +1,5 @@
 import { Queue } from "bullmq";
+import type { Logger } from "../logger.js";
 import { type EditJob, editJobSchema } from "./job-schemas.js";
 import { bullPrefix, EDIT_QUEUE } from "./queue-names.js";
 import type { RedisLike } from "./redis-connection.js";
@@ -10,7 +11,7 @@ export const EDIT_JOB_ATTEMPTS = 3;
 export class EditQueue {
   readonly queue: Queue;
 
-  constructor(connection: RedisLike, keyPrefix: string) {
+  constructor(connection: RedisLike, keyPrefix: string, logger?: Logger) {
     this.queue = new Queue(EDIT_QUEUE, {
       connection,
       prefix: bullPrefix(keyPrefix),
@@ -21,6 +22,9 @@ export class EditQueue {
         removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
       },
     });
+    // Without a listener a connection error would be printed raw by BullMQ; the outage is logged once
+    // by the connection itself, so this stays quiet unless debugging.
+    this.queue.on("error", (err) => logger?.debug({ err }, "edit queue: Redis error"));
   }
 
   async add(job: EditJob): Promise<void> {

@@ -67,6 +67,15 @@ export function createRedis(url: string, logger?: Logger, name = "redis"): Redis
   } else {
     client = new Redis(url, base);
   }
+  reportOutages(client, logger, name);
+  return client;
+}
+
+/**
+ * Logs an outage once and the recovery once. Also the `error` listener every connection needs:
+ * without one, ioredis prints "Unhandled error event" for each failed reconnect.
+ */
+function reportOutages(client: RedisLike, logger: Logger | undefined, name: string): void {
   let down = false;
   client.on("error", (err: Error) => {
     if (!down) logger?.error({ err, redis: name }, "Redis is unreachable; retrying until it answers");
@@ -76,10 +85,14 @@ export function createRedis(url: string, logger?: Logger, name = "redis"): Redis
     if (down) logger?.info({ redis: name }, "Redis is reachable again");
     down = false;
   });
-  return client;
 }
 
-/** A second connection with the same settings (BullMQ's blocking reads and pub/sub need their own). */
-export function duplicateRedis(client: RedisLike): RedisLike {
-  return client instanceof Cluster ? client.duplicate() : client.duplicate();
+/**
+ * A second connection with the same settings (BullMQ's blocking reads and pub/sub need their own).
+ * ioredis copies the options but not the listeners, so it gets its own outage reporting.
+ */
+export function duplicateRedis(client: RedisLike, logger?: Logger, name = "redis"): RedisLike {
+  const copy = client instanceof Cluster ? client.duplicate() : client.duplicate();
+  reportOutages(copy, logger, name);
+  return copy;
 }

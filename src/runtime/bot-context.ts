@@ -42,7 +42,7 @@ export class BotContext {
     this.keys = new KeyNames(config.keyPrefix);
     this.images = new ImageStore(redis, this.keys, config.limits.imageTtlSeconds);
     this.records = new JobRecords(redis, this.keys, config.limits.imageTtlSeconds);
-    this.queue = new EditQueue(redis, config.keyPrefix);
+    this.queue = new EditQueue(redis, config.keyPrefix, logger);
     this.service = new EditService({
       config,
       redis,
@@ -109,7 +109,7 @@ export class BotContext {
   }
 
   private connection(): RedisLike {
-    const c = duplicateRedis(this.redis);
+    const c = duplicateRedis(this.redis, this.logger, "bot");
     this.extraConnections.push(c);
     return c;
   }
