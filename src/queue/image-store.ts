@@ -1,10 +1,8 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../images/content-hash.js";
 import type { KeyNames } from "./queue-names.js";
 import type { RedisLike } from "./redis-connection.js";
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
+export { sha256Hex };
 
 /**
  * Images and results live in Redis under their sha256, never inside job data: the same picture

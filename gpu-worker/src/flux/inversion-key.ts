@@ -1,4 +1,6 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../../../src/images/content-hash.js";
+
+export { sha256Hex };
 
 /**
  * Bump when anything that shapes the inverted latent changes (schedule, inversion loop, packing,
@@ -18,10 +20,6 @@ export interface InversionKeyParts {
   modelId: string;
 }
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
 /** A compact, stable cache key: `inv:v1:<sha256 of the parts>`; the caller adds its own key prefix. */
 export function inversionKey(parts: InversionKeyParts): string {
   const canonical = JSON.stringify([
@@ -34,5 +32,5 @@ export function inversionKey(parts: InversionKeyParts): string {
     parts.inversionSeed,
     parts.modelId,
   ]);
-  return `inv:v${INVERSION_KEY_VERSION}:${createHash("sha256").update(canonical).digest("hex")}`;
+  return `inv:v${INVERSION_KEY_VERSION}:${sha256Hex(canonical)}`;
 }
