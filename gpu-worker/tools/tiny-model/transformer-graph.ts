@@ -32,11 +32,11 @@ export interface TransformerTuning {
 export const DEFAULT_TUNING: TransformerTuning = {
   passes: [8, 2, 0],
   variances: [
-    { colour: [1, 1, 1], pattern: 0.05 },
+    { colour: [0.5, 0.5, 0.5], pattern: 0.05 },
     { colour: [0.1, 0.1, 0.1], pattern: 0.003 },
     { colour: [0.002, 0.002, 0.002], pattern: 0.0001 },
   ],
-  tintScale: 1.5,
+  tintScale: 3.5,
 };
 
 /** Binomial blur taps over the unpacked latent grid (8 pixels a tap), applied along rows then columns. */
