@@ -42,10 +42,11 @@ function assertShapeColours(out: Buffer, margin: number): void {
 
 /**
  * Edits on the tiny demo model must look like the picture, changed by the prompt: the demo is what a new
- * user sees first. Thresholds are measured values with a margin. At 8 steps (model version 3): ODE
- * 17.9 / 16.1 / 10.9 dB at strength 0 / 0.5 / 1, SDE 14.7 / 12.3 / 9.3, the two prompts 27 dB apart. At the product defaults (28 steps, SDE): 14.9 / 12.6 / 9.0 dB
- * (seeds 1-4: 12.7-12.9 at 0.5). Version 2 gave 11-12 dB with
- * SDE at strength 0 and lost the picture at 0.5; version 1 gave 5.5-6.3 dB everywhere.
+ * user sees first. Thresholds are measured values (model version 3) with a margin. At 8 steps: ODE
+ * 17.9 / 16.1 / 10.9 dB at strength 0 / 0.5 / 1, SDE 14.7 / 12.3 / 9.3, the two prompts 27 dB apart.
+ * At the product defaults (28 steps, SDE): 14.9 / 12.6 / 9.0 dB (seeds 1-4: 12.7-12.9 at 0.5).
+ * Version 2 gave 11-12 dB with SDE at strength 0 and lost the picture at 0.5; version 1 gave 5.5-6.3 dB
+ * everywhere.
  */
 describe("tiny demo model: edits keep the picture", () => {
   let dir: string;
