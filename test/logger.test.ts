@@ -20,14 +20,25 @@ describe("logger", () => {
     const log = createLogger({ level: "info" }, stream);
     log.info(
       {
-        config: { discord: { token: "NjA1.secret.token" }, slack: { botToken: "xoxb-123-abc", signingSecret: "shh" } },
+        config: {
+          discord: { token: "NjA1.secret.token" },
+          slack: { botToken: "xoxb-123-abc", signingSecret: "shh" },
+        },
         headers: { authorization: "Bot abc.def.ghi" },
       },
       "connecting with xoxb-999-zzz and xapp-1-ABC",
     );
     log.error({ err: new Error("auth failed for xoxb-42-secret") }, "failed");
     const all = lines.join("\n");
-    for (const secret of ["NjA1.secret.token", "xoxb-123-abc", "shh", "abc.def.ghi", "xoxb-999-zzz", "xapp-1-ABC", "xoxb-42-secret"]) {
+    for (const secret of [
+      "NjA1.secret.token",
+      "xoxb-123-abc",
+      "shh",
+      "abc.def.ghi",
+      "xoxb-999-zzz",
+      "xapp-1-ABC",
+      "xoxb-42-secret",
+    ]) {
       assert.ok(!all.includes(secret), `${secret} leaked: ${all}`);
     }
     assert.match(all, /\[Redacted\]/);

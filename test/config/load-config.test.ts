@@ -37,7 +37,13 @@ describe("parseConfig", () => {
 
   it("names every wrong variable and what it allows", () => {
     assert.throws(
-      () => parseConfig({ ROLE: "boss", PLAYGROUND_PORT: "eighty", RATE_LIMIT_BURST: "0", REDIS_URL: "http://x" }),
+      () =>
+        parseConfig({
+          ROLE: "boss",
+          PLAYGROUND_PORT: "eighty",
+          RATE_LIMIT_BURST: "0",
+          REDIS_URL: "http://x",
+        }),
       (err: unknown) => {
         assert.ok(err instanceof ConfigError);
         assert.match(err.message, /ROLE \(got "boss"\): must be one of "all", "bot", "worker"/);
@@ -60,7 +66,10 @@ describe("parseConfig", () => {
   });
 
   it("requires a way for Slack to reach the bot", () => {
-    assert.throws(() => parseConfig({ SLACK_BOT_TOKEN: "xoxb-1" }), /SLACK_SIGNING_SECRET or SLACK_APP_TOKEN/);
+    assert.throws(
+      () => parseConfig({ SLACK_BOT_TOKEN: "xoxb-1" }),
+      /SLACK_SIGNING_SECRET or SLACK_APP_TOKEN/,
+    );
     assert.throws(() => parseConfig({ SLACK_SIGNING_SECRET: "s" }), /SLACK_BOT_TOKEN: required/);
     assert.throws(
       () => parseConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xoxb-2" }),
