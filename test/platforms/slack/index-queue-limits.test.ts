@@ -75,6 +75,28 @@ describe("Slack app with a queue that does not move (cancel, limits)", () => {
     assert.deepEqual(buttonIds(final), [], "no Cancel button once cancelled");
   });
 
+  test("✖ on the status message by the requester cancels the job", async () => {
+    const { fake, sender } = h;
+    const channel = "C0RFXREACT";
+    const user = "U0RFXREACT";
+    const { rootTs, status } = await editIn(channel, user, "make it foggy");
+    const r = await sender.event(
+      fake.payloads.eventCallback(
+        fake.payloads.reactionAdded({
+          reaction: "heavy_multiplication_x",
+          itemTs: status.ts,
+          itemChannel: channel,
+          user,
+        }),
+      ),
+    );
+    assert.equal(r.status, 200);
+    await waitUntil("the cancelled status", () =>
+      replyTexts(fake, rootTs, channel).some((t) => t.includes("Cancelled")),
+    );
+    assert.match(fake.message(channel, status.ts)!.text, /Cancelled/);
+  });
+
   test("/edit-queue lists the caller's job and /edit-cancel cancels the newest", async () => {
     const { fake, sender } = h;
     const user = "U0RFQUEUE1";
