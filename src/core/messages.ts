@@ -56,6 +56,11 @@ export function resultCaption(spec: EditSpec, result: EditResultData): string {
   return lines.join("\n");
 }
 
+/** Where a platform shows the result's buttons apart from the picture (Slack). */
+export function resultControlsText(spec: EditSpec): string {
+  return `Strength ${formatStrength(spec.strength)} · seed ${spec.seed}: re-run it weaker, stronger or with a new seed, or edit this result again.`;
+}
+
 export function doneStatusText(result: EditResultData): string {
   return `✅ Done in ${seconds(result.totalMs)}.`;
 }

@@ -4,7 +4,7 @@ import type { PlatformAdapter, ResultView, StatusView } from "../../core/platfor
 import { SUGGESTED_REACTIONS } from "../../core/rerun-action.js";
 import type { MessageRef, Origin } from "../../core/types.js";
 import type { Logger } from "../../logger.js";
-import { resultBlocks, statusBlocks } from "./slack-blocks.js";
+import { resultBlocks, resultControlsText, statusBlocks } from "./slack-blocks.js";
 
 type WebClient = webApi.WebClient;
 
@@ -63,6 +63,10 @@ export class SlackAdapter implements PlatformAdapter {
     });
   }
 
+  /**
+   * The picture goes up with its caption as the file's comment; the buttons follow in a message of
+   * their own, since a file share carries no interactive blocks. Reactions go on the picture.
+   */
   async postResult(origin: Origin, view: ResultView): Promise<MessageRef> {
     const channel = origin.channelId;
     const threadTs = origin.threadId ?? origin.messageId;
@@ -73,13 +77,29 @@ export class SlackAdapter implements PlatformAdapter {
       filename: `rf-edit-${view.job.jobId}.png`,
       title: view.job.spec.prompt.slice(0, 200),
       alt_text: view.job.spec.prompt.slice(0, 1000),
-      blocks: resultBlocks(view),
+      initial_comment: view.caption,
     })) as { files?: { files?: { id?: string }[] }[] };
     const fileId = res.files?.[0]?.files?.[0]?.id;
     if (!fileId) throw new Error("files.uploadV2 returned no file id");
     const ts = await this.shareTs(channel, threadTs, fileId);
     await this.addSuggestedReactions(channel, ts);
+    await this.postControls(channel, threadTs ?? ts, view);
     return { platform: "slack", channelId: channel, messageId: ts };
+  }
+
+  /** A lost controls message must not re-post the picture: the reactions still work. */
+  private async postControls(channel: string, threadTs: string, view: ResultView): Promise<void> {
+    try {
+      await this.client.chat.postMessage({
+        channel,
+        thread_ts: threadTs,
+        text: resultControlsText(view),
+        blocks: resultBlocks(view),
+        unfurl_links: false,
+      });
+    } catch (err) {
+      this.logger.warn({ err, jobId: view.job.jobId }, "result posted, but its buttons could not be");
+    }
   }
 
   /**

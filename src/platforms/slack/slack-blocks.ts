@@ -1,5 +1,9 @@
 import type { types } from "@slack/bolt";
-import { EDIT_MODAL_TEXT, formatStrength } from "../../core/messages.js";
+import {
+  resultControlsText as controlsSentence,
+  EDIT_MODAL_TEXT,
+  formatStrength,
+} from "../../core/messages.js";
 import type { ResultView, StatusView } from "../../core/platform-adapter.js";
 import { controlId } from "../../core/rerun-action.js";
 
@@ -41,9 +45,10 @@ export function statusBlocks(view: StatusView): KnownBlock[] {
   return blocks;
 }
 
-export function resultBlocks(view: Pick<ResultView, "caption" | "controls">): KnownBlock[] {
+/** The buttons under a result, in a message of their own right after the picture. */
+export function resultBlocks(view: Pick<ResultView, "job" | "controls">): KnownBlock[] {
   return [
-    section(view.caption),
+    section(resultControlsText(view)),
     {
       type: "actions",
       block_id: "result_controls",
@@ -56,6 +61,10 @@ export function resultBlocks(view: Pick<ResultView, "caption" | "controls">): Kn
       })),
     },
   ];
+}
+
+export function resultControlsText(view: Pick<ResultView, "job">): string {
+  return controlsSentence(view.job.spec);
 }
 
 /** The modal that asks for a prompt and a strength; `metadata` says what it edits. */

@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import {
   buttonIds,
   CHANNEL,
+  controlsFor,
   replyTexts,
   resultMessages,
   type SlackHarness,
@@ -38,10 +39,10 @@ describe("Slack app end to end (HTTP, tiny model)", () => {
     await waitUntil("the result", () => resultMessages(fake, message.ts).length === 1);
     const result = resultMessages(fake, message.ts)[0];
     assert.deepEqual(
-      buttonIds(result).map((id) => id.split(":")[1]),
+      buttonIds(controlsFor(fake, message.ts, result)).map((id) => id.split(":")[1]),
       ["weaker", "stronger", "new-seed", "edit-again"],
     );
-    const caption = JSON.stringify(result.blocks);
+    const caption = String(result.text);
     assert.match(caption, /make it snowy/);
     assert.match(caption, /strength 0\.6/);
     assert.match(caption, /seed \d+/);
@@ -72,10 +73,7 @@ describe("Slack app end to end (HTTP, tiny model)", () => {
     const event = fake.payloads.appMention({ text: message.text, ts: message.ts, files: message.files });
     assert.equal((await sender.event(fake.payloads.eventCallback(event))).status, 200);
     await waitUntil("the result", () => resultMessages(fake, message.ts).length === 1);
-    assert.match(
-      JSON.stringify(resultMessages(fake, message.ts)[0].blocks),
-      /add a red hat[\s\S]*strength 0\.4/,
-    );
+    assert.match(String(resultMessages(fake, message.ts)[0].text), /add a red hat[\s\S]*strength 0\.4/);
   });
 
   test("@mention inside a thread takes the thread's image", async () => {
@@ -95,7 +93,7 @@ describe("Slack app end to end (HTTP, tiny model)", () => {
     const event = fake.payloads.appMention({ text: reply.text, ts: reply.ts, threadTs: root.ts });
     await sender.event(fake.payloads.eventCallback(event));
     await waitUntil("the result", () => resultMessages(fake, root.ts).length === 1);
-    assert.match(JSON.stringify(resultMessages(fake, root.ts)[0].blocks), /make it autumn/);
+    assert.match(String(resultMessages(fake, root.ts)[0].text), /make it autumn/);
   });
 
   test("the Edit image shortcut opens a modal; its submission edits the message's image", async () => {
@@ -112,10 +110,7 @@ describe("Slack app end to end (HTTP, tiny model)", () => {
     };
     assert.equal((await sender.interaction(fake.payloads.viewSubmission({ view, values }))).status, 200);
     await waitUntil("the result", () => resultMessages(fake, message.ts).length === 1);
-    assert.match(
-      JSON.stringify(resultMessages(fake, message.ts)[0].blocks),
-      /paint it blue[\s\S]*strength 0\.3/,
-    );
+    assert.match(String(resultMessages(fake, message.ts)[0].text), /paint it blue[\s\S]*strength 0\.3/);
   });
 
   test("a ➕ reaction on the result re-runs it one step stronger; other emoji and the bot's own are ignored", async () => {
@@ -133,20 +128,20 @@ describe("Slack app end to end (HTTP, tiny model)", () => {
     await react("heavy_plus_sign");
     await waitUntil("the re-run", () => resultMessages(fake, message.ts).length === 2);
     const rerun = resultMessages(fake, message.ts)[1];
-    assert.match(JSON.stringify(rerun.blocks), /strength 0\.6/);
+    assert.match(String(rerun.text), /strength 0\.6/);
     // :three: on the re-run's result sets the strength directly.
     await sender.event(
       fake.payloads.eventCallback(fake.payloads.reactionAdded({ reaction: "three", itemTs: rerun.ts })),
     );
     await waitUntil("the second re-run", () => resultMessages(fake, message.ts).length === 3);
-    assert.match(JSON.stringify(resultMessages(fake, message.ts)[2].blocks), /strength 0\.3/);
+    assert.match(String(resultMessages(fake, message.ts)[2].text), /strength 0\.3/);
     // Nothing else was started: once every job has ended, exactly these three results exist.
     await waitUntil(
       "all jobs ended",
       () => replyTexts(fake, message.ts).filter((t) => t.startsWith("✅")).length === 3,
     );
     const strengths = resultMessages(fake, message.ts).map(
-      (m) => /strength (\d\.\d)/.exec(JSON.stringify(m.blocks))?.[1],
+      (m) => /strength (\d\.\d)/.exec(String(m.text))?.[1],
     );
     assert.deepEqual(strengths, ["0.5", "0.6", "0.3"]);
     assert.equal(statusMessages(fake, message.ts).length, 3);
@@ -158,17 +153,18 @@ describe("Slack app end to end (HTTP, tiny model)", () => {
     await sender.slashCommand(fake.payloads.slashCommand({ text: "make it sunny 0.5" }));
     await waitUntil("the result", () => resultMessages(fake, message.ts).length === 1);
     const result = resultMessages(fake, message.ts)[0];
-    const ids = buttonIds(result);
-    const seedOf = (m: typeof result) => /seed (\d+)/.exec(JSON.stringify(m.blocks))?.[1];
+    const controls = controlsFor(fake, message.ts, result);
+    const ids = buttonIds(controls);
+    const seedOf = (m: typeof result) => /seed (\d+)/.exec(String(m.text))?.[1];
 
     const newSeed = ids.find((id) => id.startsWith("rf:new-seed:"))!;
-    await sender.interaction(fake.payloads.blockActions({ actionId: newSeed, message: result }));
+    await sender.interaction(fake.payloads.blockActions({ actionId: newSeed, message: controls }));
     await waitUntil("the new-seed result", () => resultMessages(fake, message.ts).length === 2);
     const second = resultMessages(fake, message.ts)[1];
     assert.notEqual(seedOf(second), seedOf(result));
 
     const again = ids.find((id) => id.startsWith("rf:edit-again:"))!;
-    const press = fake.payloads.blockActions({ actionId: again, message: result });
+    const press = fake.payloads.blockActions({ actionId: again, message: controls });
     await sender.interaction(press);
     const open = await fake.waitForCall("views.open", (c) => c.params.trigger_id === press.trigger_id);
     const view = fake.views.get((open.response as { view: { id: string } }).view.id)!;
@@ -176,9 +172,11 @@ describe("Slack app end to end (HTTP, tiny model)", () => {
     await sender.interaction(fake.payloads.viewSubmission({ view, values }));
     await waitUntil("the chained result", () => resultMessages(fake, message.ts).length === 3);
     const chained = resultMessages(fake, message.ts)[2];
-    assert.match(JSON.stringify(chained.blocks), /now add a rainbow/);
+    assert.match(String(chained.text), /now add a rainbow/);
     const jobOf = (id: string) => id.split(":")[2];
-    const chainedJob = await h.stack.ctx.service.findRecord(jobOf(buttonIds(chained)[0]));
+    const chainedJob = await h.stack.ctx.service.findRecord(
+      jobOf(buttonIds(controlsFor(fake, message.ts, chained))[0]),
+    );
     assert.equal(chainedJob?.job.kind, "chain");
     assert.equal(chainedJob?.job.parentJobId, jobOf(again));
   });

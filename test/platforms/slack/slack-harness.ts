@@ -106,7 +106,25 @@ export function statusMessages(fake: FakeSlack, rootTs: string, channel = CHANNE
   return fake
     .thread(channel, rootTs)
     .slice(1)
-    .filter((m) => m.bot_id === fake.ids.botId && !m.files?.length);
+    .filter((m) => m.bot_id === fake.ids.botId && !m.files?.length && !isControls(m));
+}
+
+function isControls(m: SlackMessage): boolean {
+  return ((m.blocks ?? []) as { block_id?: string }[]).some((b) => b.block_id === "result_controls");
+}
+
+/** The message with a result's buttons: the bot's first controls message after the picture. */
+export function controlsFor(
+  fake: FakeSlack,
+  rootTs: string,
+  result: SlackMessage,
+  channel = CHANNEL,
+): SlackMessage {
+  const thread = fake.thread(channel, rootTs);
+  const after = thread.slice(thread.findIndex((m) => m.ts === result.ts) + 1);
+  const controls = after.find((m) => m.bot_id === fake.ids.botId && isControls(m));
+  if (!controls) throw new Error(`no controls message after result ${result.ts}`);
+  return controls;
 }
 
 /** The action_ids of the buttons on a message. */

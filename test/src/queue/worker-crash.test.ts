@@ -94,7 +94,12 @@ describe("worker processes: crash recovery and the shared inversion cache", () =
     await adapter.waitFor(() => adapter.results.length === 2, 30_000, "the first run");
     const firstRun = adapter.results[1];
     assert.equal(firstRun.view.result.transformerCalls, 8, "first run: N inversion + N edit calls");
-    assert.ok(other.hasLog((l) => l.msg === "edit done" && l.jobId === out.jobId));
+    // The worker logs after it hands the result on, so the log line can trail the delivery.
+    await other.waitForLog(
+      (l) => l.msg === "edit done" && l.jobId === out.jobId,
+      10_000,
+      "the child worker's edit",
+    );
 
     // The child worker goes away gracefully (SIGTERM), and this process's own worker takes the re-run.
     await other.kill("SIGTERM");
