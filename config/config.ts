@@ -25,6 +25,8 @@ export interface Config {
   };
   playground: { enabled: boolean; host: string; port: number };
   metricsPort: number;
+  /** Loopback by default: /metrics and the dashboard are not for the whole LAN (containers set 0.0.0.0). */
+  metricsHost: string;
   adminToken?: string;
   rerunPolicy: Env["RERUN_POLICY"];
   limits: {
@@ -100,6 +102,7 @@ export function toConfig(env: Env): Config {
     slack,
     playground: { enabled: !discord && !slack, host: env.PLAYGROUND_HOST, port: env.PLAYGROUND_PORT },
     metricsPort: env.METRICS_PORT,
+    metricsHost: env.METRICS_HOST,
     adminToken: env.ADMIN_TOKEN,
     rerunPolicy: env.RERUN_POLICY,
     limits: {

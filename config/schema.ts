@@ -86,6 +86,7 @@ export const envSchema = z.object({
   PLAYGROUND_PORT: port(8080),
   PLAYGROUND_HOST: z.preprocess(emptyToUndefined, z.string().default("127.0.0.1")),
   METRICS_PORT: port(9464),
+  METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default("127.0.0.1")),
   ADMIN_TOKEN: optionalString,
   RERUN_POLICY: z.preprocess(emptyToUndefined, z.enum(["anyone", "requester"]).default("anyone")),
   LOG_LEVEL: z.preprocess(

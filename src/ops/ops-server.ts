@@ -116,7 +116,7 @@ export class OpsServer {
   }
 
   /** Listens and returns the port really taken (METRICS_PORT=0 picks a free one). */
-  async listen(port = this.d.config.metricsPort, host = "0.0.0.0"): Promise<number> {
+  async listen(port = this.d.config.metricsPort, host = this.d.config.metricsHost): Promise<number> {
     const server = this.app.listen(port, host);
     this.server = server;
     await new Promise<void>((resolve, reject) => {
