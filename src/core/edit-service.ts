@@ -418,7 +418,10 @@ function newSeed(previous: number): number {
   return s;
 }
 
-/** Short, URL- and custom-id-safe job ids. */
+/**
+ * Short, URL- and custom-id-safe job ids. The letter in front matters: BullMQ refuses custom ids
+ * that parse as integers, and 16 random hex digits are all decimal about once in a thousand jobs.
+ */
 export function newJobId(): string {
-  return randomUUID().replace(/-/g, "").slice(0, 16);
+  return `j${randomUUID().replace(/-/g, "").slice(0, 15)}`;
 }
