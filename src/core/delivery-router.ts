@@ -44,6 +44,7 @@ export class DeliveryRouter {
         png,
         caption: resultCaption(job.spec, delivery.result),
         controls: RESULT_CONTROLS.map((c) => ({ ...c, id: controlId(c.control, job.jobId) })),
+        posted: (posted) => this.deps.records.linkMessage(posted, job.jobId),
       });
       await this.deps.records.linkMessage(ref, job.jobId);
       await this.deps.records.update(job.jobId, { status: "done", result: delivery.result });

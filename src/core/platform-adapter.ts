@@ -15,6 +15,11 @@ export interface ResultView {
   png: Buffer;
   caption: string;
   controls: { control: ControlName; label: string; id: string }[];
+  /**
+   * Adapters call this as soon as the result message exists, before anything slower (reactions,
+   * buttons): people react within moments, and the reaction must find the job.
+   */
+  posted(ref: MessageRef): Promise<void>;
 }
 
 /**

@@ -74,6 +74,8 @@ export class DiscordAdapter implements PlatformAdapter {
       body: resultBody(view, filename),
       files: [{ name: filename, data: view.png, contentType: "image/png" }],
     })) as APIMessage;
+    const ref: MessageRef = { platform: "discord", channelId, messageId: message.id };
+    await view.posted(ref);
     for (const emoji of SUGGESTED_REACTIONS.unicode) {
       try {
         await this.rest.put(
@@ -84,7 +86,7 @@ export class DiscordAdapter implements PlatformAdapter {
         this.logger.warn({ err, channelId, emoji }, "could not add a suggested reaction");
       }
     }
-    return { platform: "discord", channelId, messageId: message.id };
+    return ref;
   }
 
   /** A thread from the bot's reply to the command, or null where Discord will not allow one. */

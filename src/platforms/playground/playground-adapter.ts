@@ -65,7 +65,13 @@ export class PlaygroundAdapter implements PlatformAdapter {
       },
     });
     // Same channel id the core links status messages under (thread first), so reactions find the job.
-    return { platform: "playground", channelId: threadId ?? origin.channelId, messageId: message.id };
+    const ref: MessageRef = {
+      platform: "playground",
+      channelId: threadId ?? origin.channelId,
+      messageId: message.id,
+    };
+    await view.posted(ref);
+    return ref;
   }
 }
 

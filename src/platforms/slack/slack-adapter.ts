@@ -82,9 +82,11 @@ export class SlackAdapter implements PlatformAdapter {
     const fileId = res.files?.[0]?.files?.[0]?.id;
     if (!fileId) throw new Error("files.uploadV2 returned no file id");
     const ts = await this.shareTs(channel, threadTs, fileId);
+    const ref: MessageRef = { platform: "slack", channelId: channel, messageId: ts };
+    await view.posted(ref);
     await this.addSuggestedReactions(channel, ts);
     await this.postControls(channel, threadTs ?? ts, view);
-    return { platform: "slack", channelId: channel, messageId: ts };
+    return ref;
   }
 
   /** A lost controls message must not re-post the picture: the reactions still work. */

@@ -39,7 +39,7 @@ describe("Slack app end to end (HTTP, tiny model)", () => {
     await waitUntil("the result", () => resultMessages(fake, message.ts).length === 1);
     const result = resultMessages(fake, message.ts)[0];
     assert.deepEqual(
-      buttonIds(controlsFor(fake, message.ts, result)).map((id) => id.split(":")[1]),
+      buttonIds(await controlsFor(fake, message.ts, result)).map((id) => id.split(":")[1]),
       ["weaker", "stronger", "new-seed", "edit-again"],
     );
     const caption = String(result.text);
@@ -119,6 +119,8 @@ describe("Slack app end to end (HTTP, tiny model)", () => {
     await sender.slashCommand(fake.payloads.slashCommand({ text: "make it foggy 0.5" }));
     await waitUntil("the result", () => resultMessages(fake, message.ts).length === 1);
     const result = resultMessages(fake, message.ts)[0];
+    // People react once they see the result; the bot's own reactions mark it as fully posted.
+    await waitUntil("suggested reactions", () => (result.reactions?.length ?? 0) === 3);
     const react = (reaction: string, user = USER) =>
       sender.event(
         fake.payloads.eventCallback(fake.payloads.reactionAdded({ reaction, itemTs: result.ts, user })),
@@ -129,6 +131,7 @@ describe("Slack app end to end (HTTP, tiny model)", () => {
     await waitUntil("the re-run", () => resultMessages(fake, message.ts).length === 2);
     const rerun = resultMessages(fake, message.ts)[1];
     assert.match(String(rerun.text), /strength 0\.6/);
+    await waitUntil("suggested reactions on the re-run", () => (rerun.reactions?.length ?? 0) === 3);
     // :three: on the re-run's result sets the strength directly.
     await sender.event(
       fake.payloads.eventCallback(fake.payloads.reactionAdded({ reaction: "three", itemTs: rerun.ts })),
@@ -153,7 +156,7 @@ describe("Slack app end to end (HTTP, tiny model)", () => {
     await sender.slashCommand(fake.payloads.slashCommand({ text: "make it sunny 0.5" }));
     await waitUntil("the result", () => resultMessages(fake, message.ts).length === 1);
     const result = resultMessages(fake, message.ts)[0];
-    const controls = controlsFor(fake, message.ts, result);
+    const controls = await controlsFor(fake, message.ts, result);
     const ids = buttonIds(controls);
     const seedOf = (m: typeof result) => /seed (\d+)/.exec(String(m.text))?.[1];
 
@@ -175,7 +178,7 @@ describe("Slack app end to end (HTTP, tiny model)", () => {
     assert.match(String(chained.text), /now add a rainbow/);
     const jobOf = (id: string) => id.split(":")[2];
     const chainedJob = await h.stack.ctx.service.findRecord(
-      jobOf(buttonIds(controlsFor(fake, message.ts, chained))[0]),
+      jobOf(buttonIds(await controlsFor(fake, message.ts, chained))[0]),
     );
     assert.equal(chainedJob?.job.kind, "chain");
     assert.equal(chainedJob?.job.parentJobId, jobOf(again));

@@ -114,17 +114,19 @@ function isControls(m: SlackMessage): boolean {
 }
 
 /** The message with a result's buttons: the bot's first controls message after the picture. */
-export function controlsFor(
+export async function controlsFor(
   fake: FakeSlack,
   rootTs: string,
   result: SlackMessage,
   channel = CHANNEL,
-): SlackMessage {
-  const thread = fake.thread(channel, rootTs);
-  const after = thread.slice(thread.findIndex((m) => m.ts === result.ts) + 1);
-  const controls = after.find((m) => m.bot_id === fake.ids.botId && isControls(m));
-  if (!controls) throw new Error(`no controls message after result ${result.ts}`);
-  return controls;
+): Promise<SlackMessage> {
+  const find = () => {
+    const thread = fake.thread(channel, rootTs);
+    const after = thread.slice(thread.findIndex((m) => m.ts === result.ts) + 1);
+    return after.find((m) => m.bot_id === fake.ids.botId && isControls(m));
+  };
+  await waitUntil(`the controls after result ${result.ts}`, () => find() !== undefined);
+  return find()!;
 }
 
 /** The action_ids of the buttons on a message. */
