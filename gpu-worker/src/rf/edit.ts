@@ -48,14 +48,15 @@ export async function edit(
   for (let i = 0; i < steps; i++) {
     const s = sigmas[i];
     const sNext = sigmas[i + 1];
-    const v = checkVelocityShape(await velocity(x, s), x.length, "editing", i, steps, s);
-    let nonFinite: number;
-    if (xi === null || i === 0) {
-      nonFinite = controlledOdeStep(x, v, y0, s, sNext, etas[i]);
-    } else {
-      fillStreamNoise(xi, seed, NoiseStream.SDE, i);
-      nonFinite = controlledSdeStep(x, v, y0, xi, s, sNext, etas[i]);
-    }
+    const pending = velocity(x, s);
+    // The step's noise depends only on (seed, i), not on v: drawing it while the model runs (off the
+    // main thread for the ONNX transformer) takes it off the critical path of every SDE step.
+    const stochastic = xi !== null && i > 0;
+    if (stochastic) fillStreamNoise(xi, seed, NoiseStream.SDE, i);
+    const v = checkVelocityShape(await pending, x.length, "editing", i, steps, s);
+    const nonFinite = stochastic
+      ? controlledSdeStep(x, v, y0, xi, s, sNext, etas[i])
+      : controlledOdeStep(x, v, y0, s, sNext, etas[i]);
     checkVelocityFinite(nonFinite, v, "editing", i, steps, s);
     onStep?.(i + 1, steps);
   }
