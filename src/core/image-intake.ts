@@ -1,6 +1,6 @@
 import type { Config } from "../../config/index.js";
 import { encodePng } from "../images/encode-png.js";
-import { DownloadError } from "../images/errors/download-error.js";
+import { DownloadError, imageTooLargeMessage } from "../images/errors/download-error.js";
 import { ImageError } from "../images/errors/image-error.js";
 import { normaliseImage } from "../images/normalise-image.js";
 import { resizeRgb } from "../images/rgb-image.js";
@@ -100,10 +100,6 @@ export class ImageIntake {
   }
 
   private tooLarge(bytes: number): UserFacingError {
-    const mb = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
-    return new UserFacingError(
-      "image_too_large",
-      `That image is too large (${mb(bytes)}); the limit is ${mb(this.limits.maxImageBytes)}.`,
-    );
+    return new UserFacingError("image_too_large", imageTooLargeMessage(bytes, this.limits.maxImageBytes));
   }
 }

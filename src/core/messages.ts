@@ -1,3 +1,4 @@
+import { formatMegabytes } from "../images/errors/download-error.js";
 import type { EditResultData, EditSpec, JobProgressData } from "../queue/job-schemas.js";
 
 /**
@@ -148,7 +149,7 @@ export const EDIT_MODAL_TEXT = {
 // ---- Sentences of the local playground (src/platforms/playground).
 
 export function uploadTooLargeText(maxBytes: number): string {
-  return `That file is too large to upload; the limit is ${Math.round((maxBytes / (1024 * 1024)) * 10) / 10} MB. Please send a smaller version.`;
+  return `That file is too large to upload; the limit is ${formatMegabytes(maxBytes)}. Please send a smaller version.`;
 }
 
 export const PLAYGROUND_HELP = [

@@ -1,4 +1,4 @@
-import { DownloadError } from "./errors/download-error.js";
+import { DownloadError, imageTooLargeMessage } from "./errors/download-error.js";
 
 export interface SafeDownloadOptions {
   /** Hosts the URL (and every redirect) must be on, lower case. */
@@ -17,10 +17,6 @@ function hostAllowed(url: URL, allowed: readonly string[]): boolean {
   if (!allowed.includes(host)) return false;
   // https only; plain http just for loopback hosts named in the allow-list (tests, local fakes).
   return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK.test(host));
-}
-
-function mb(bytes: number): string {
-  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 }
 
 /**
@@ -116,7 +112,7 @@ function tooLarge(size: number, max: number): DownloadError {
   return new DownloadError(
     "too_large",
     `image of ${size} bytes over the ${max}-byte cap`,
-    `That image is too large (${mb(size)}); the limit is ${mb(max)}.`,
+    imageTooLargeMessage(size, max),
   );
 }
 
