@@ -8,7 +8,7 @@ import type { EditJob, EditSpec } from "../queue/job-schemas.js";
 import type { KeyNames } from "../queue/queue-names.js";
 import type { RedisLike } from "../queue/redis-connection.js";
 import type { EditRequest } from "./edit-request.js";
-import { UserFacingError } from "./errors/user-facing-error.js";
+import { type UserErrorCode, UserFacingError } from "./errors/user-facing-error.js";
 import type { ImageIntake } from "./image-intake.js";
 import { cancelledText, formatStrength, ODE_NEW_SEED, queuedText, submittedText } from "./messages.js";
 import { mayCancel, mayRerun } from "./permissions.js";
@@ -32,6 +32,8 @@ export interface EditServiceDeps {
   rateLimiter: RateLimiter;
   adapters: Map<Platform, PlatformAdapter>;
   logger: Logger;
+  /** Told of every request answered with a refusal (limits, bad input), for metrics; must not throw. */
+  onRefused?: (code: UserErrorCode, platform: Platform) => void;
 }
 
 const USER_JOBS_TTL_SECONDS = 24 * 3600;
@@ -360,6 +362,7 @@ export class EditService {
       if (!(err instanceof UserFacingError))
         this.d.logger.error({ err, platform: o.platform }, "submit failed");
       else this.d.logger.info({ code: error.code, platform: o.platform }, "request refused");
+      this.d.onRefused?.(error.code, o.platform);
       return this.tell(o, error);
     }
   }

@@ -103,6 +103,13 @@ export class OpsMetrics {
     registers: [this.registry],
   });
 
+  readonly refusalsTotal = new Counter({
+    name: "rf_edit_requests_refused_total",
+    help: "Requests the bot answered with a refusal instead of queueing (rate_limited, queue_full, not_an_image...), by reason and platform.",
+    labelNames: ["reason", "platform"],
+    registers: [this.registry],
+  });
+
   constructor() {
     // Both series exist from the start, so a rate() over them works before the first lookup.
     this.cacheLookups.inc({ result: "hit" }, 0);
@@ -141,6 +148,10 @@ export class OpsMetrics {
     const reason = unrecoverable ? "bad_input" : final ? "worker_failed" : "retrying";
     this.failuresTotal.inc({ reason });
     if (final) this.jobsTotal.inc({ outcome: "failed" });
+  }
+
+  requestRefused(reason: string, platform: string): void {
+    this.refusalsTotal.inc({ reason, platform });
   }
 
   deliveryHandled(delivery: DeliveryJob, outcome: "delivered" | "error"): void {

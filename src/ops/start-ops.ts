@@ -45,6 +45,7 @@ export async function startOps(
     },
     watchBot(bot) {
       bot.ctx.onDelivery((delivery, outcome) => metrics.deliveryHandled(delivery, outcome));
+      bot.ctx.onRefused((reason, platform) => metrics.requestRefused(reason, platform));
       server.setReady("bot", () => bot.ctx.deliveriesRunning());
     },
     async stop() {

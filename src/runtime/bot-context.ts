@@ -1,6 +1,7 @@
 import type { Config } from "../../config/index.js";
 import { DeliveryRouter } from "../core/delivery-router.js";
 import { EditService } from "../core/edit-service.js";
+import type { UserErrorCode } from "../core/errors/user-facing-error.js";
 import { ImageIntake } from "../core/image-intake.js";
 import type { PlatformAdapter } from "../core/platform-adapter.js";
 import { RateLimiter } from "../core/rate-limiter.js";
@@ -32,6 +33,7 @@ export class BotContext {
   /** Told about every delivery the bot handles (metrics); a listener must not throw. */
   private readonly deliveryListeners: ((delivery: DeliveryJob, outcome: "delivered" | "error") => void)[] =
     [];
+  private readonly refusalListeners: ((code: UserErrorCode, platform: Platform) => void)[] = [];
   private readonly extraConnections: RedisLike[] = [];
 
   constructor(
@@ -54,6 +56,9 @@ export class BotContext {
       rateLimiter: new RateLimiter(redis, config.limits.ratePerMinute, config.limits.rateBurst),
       adapters: this.adapters,
       logger,
+      onRefused: (code, platform) => {
+        for (const listen of this.refusalListeners) listen(code, platform);
+      },
     });
     this.tracker = new StatusTracker(this.connection(), config.keyPrefix, {
       queue: this.queue,
@@ -62,6 +67,11 @@ export class BotContext {
       logger,
       minIntervalMs: config.statusUpdateMs,
     });
+  }
+
+  /** Told about every request the core refused, with the reason (metrics); a listener must not throw. */
+  onRefused(listener: (code: UserErrorCode, platform: Platform) => void): void {
+    this.refusalListeners.push(listener);
   }
 
   onDelivery(listener: (delivery: DeliveryJob, outcome: "delivered" | "error") => void): void {

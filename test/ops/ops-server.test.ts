@@ -104,6 +104,20 @@ describe("ops endpoints with a bot and a worker", () => {
     assert.ok((metricValue(text, "rf_edit_queue_jobs", { queue: "edit", state: "completed" }) ?? 0) >= 1);
   });
 
+  it("counts refused requests by reason and platform", async () => {
+    const outcome = await stack.ctx.service.submit({
+      origin: { platform: "slack", workspaceId: "T1", channelId: "C1", userId: "U2" },
+      image: { kind: "bytes", bytes: Buffer.from("not a picture") },
+      prompt: "make it winter",
+    });
+    assert.equal(outcome.ok, false);
+    const text = await (await fetch(`${base}/metrics`)).text();
+    assert.equal(
+      metricValue(text, "rf_edit_requests_refused_total", { reason: "not_an_image", platform: "slack" }),
+      1,
+    );
+  });
+
   it("guards the queue dashboard with ADMIN_TOKEN: 401 without or with a wrong one", async () => {
     assert.equal((await fetch(`${base}/admin/queues`)).status, 401);
     assert.equal(
