@@ -92,6 +92,7 @@ function reportOutages(client: RedisLike, logger: Logger | undefined, name: stri
  * ioredis copies the options but not the listeners, so it gets its own outage reporting.
  */
 export function duplicateRedis(client: RedisLike, logger?: Logger, name = "redis"): RedisLike {
+  // Both branches are the same call: TypeScript cannot call `duplicate` on the Redis | Cluster union.
   const copy = client instanceof Cluster ? client.duplicate() : client.duplicate();
   reportOutages(copy, logger, name);
   return copy;
