@@ -43,9 +43,13 @@ export interface Config {
     maxQueueLength: number;
   };
   defaults: {
-    steps: number;
+    /** Unset: chosen per sampler and solver by editSteps (edit-steps.ts). */
+    steps?: number;
     strength: number;
     sampler: Env["DEFAULT_SAMPLER"];
+    solver: Env["DEFAULT_SOLVER"];
+    /** Unset: chosen per sampler and solver by editSteps (edit-steps.ts). */
+    inversionSteps?: number;
     gamma: number;
     eta: number;
     guidance: number;
@@ -122,6 +126,8 @@ export function toConfig(env: Env): Config {
       steps: env.DEFAULT_STEPS,
       strength: env.DEFAULT_STRENGTH,
       sampler: env.DEFAULT_SAMPLER,
+      solver: env.DEFAULT_SOLVER,
+      inversionSteps: env.INVERSION_STEPS,
       gamma: env.DEFAULT_GAMMA,
       eta: env.DEFAULT_ETA,
       guidance: env.DEFAULT_GUIDANCE,

@@ -29,6 +29,9 @@ const hostList = (fallback: string[]) =>
 const int = (fallback: number, min: number, max: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
 
+const optionalInt = (min: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).optional());
+
 const num = (fallback: number, min: number, max: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().min(min).max(max).default(fallback));
 
@@ -106,7 +109,10 @@ export const envSchema = z.object({
   RATE_LIMIT_BURST: int(3, 1, 10_000),
   MAX_QUEUED_PER_USER: int(3, 1, 1000),
   MAX_QUEUE_LENGTH: int(100, 1, 1_000_000),
-  DEFAULT_STEPS: int(28, 1, 200),
+  // Unset: chosen per sampler and solver (config/edit-steps.ts).
+  DEFAULT_STEPS: optionalInt(1, 200),
+  DEFAULT_SOLVER: z.preprocess(emptyToUndefined, z.enum(["euler", "midpoint"]).default("midpoint")),
+  INVERSION_STEPS: optionalInt(1, 200),
   DEFAULT_STRENGTH: num(0.5, 0, 1),
   DEFAULT_SAMPLER: z.preprocess(emptyToUndefined, z.enum(["ode", "sde"]).default("sde")),
   DEFAULT_GAMMA: num(0.5, 0, 1),

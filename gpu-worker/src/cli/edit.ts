@@ -40,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
     strength: args.strength,
     seed: args.seed,
     steps: args.steps,
+    inversionSteps: args.inversionSteps,
+    solver: args.solver,
     gamma: args.gamma,
     eta: args.eta,
     sampler: args.sampler,

@@ -12,7 +12,9 @@ import { planarToRgb, rgbToPlanar } from "../../../src/images/planar.js";
 import { resizeRgb } from "../../../src/images/rgb-image.js";
 import { createLogger } from "../../../src/logger.js";
 import {
+  checkSolver,
   edit,
+  editSolver,
   etasForStrength,
   fluxSigmas,
   gaussianNoise,
@@ -62,7 +64,8 @@ export async function editImage(
   };
   const progress = (update: ProgressUpdate) => options.onProgress?.(update);
   let transformerCalls = 0;
-  const { steps } = params;
+  const { steps, solver } = params;
+  const inversionSteps = params.inversionSteps ?? steps;
 
   throwIfAborted(signal);
   progress({ phase: "preparing", step: 0, total: 1 });
@@ -80,12 +83,14 @@ export async function editImage(
   const imgIds = latentImageIds(width, height);
   throwIfAborted(signal);
 
-  // 2. Look the inversion up: it depends only on the image, size, steps, gamma, inversion seed, model.
+  // 2. Look the inversion up: it depends only on the image, size, its steps and solver, gamma, inversion
+  // seed and model.
   const key = inversionKey({
     imageSha256: sha256Hex(params.image),
     width,
     height,
-    steps,
+    steps: inversionSteps,
+    solver,
     gamma: params.gamma,
     inversionSeed: params.inversionSeed,
     modelId: model.info.id,
@@ -105,7 +110,7 @@ export async function editImage(
       return model.transformer({ hiddenStates: x, sigma, text, guidance, imgIds, seqLen });
     };
 
-  // 4. Schedule: Flux's shifted sigmas for this many image tokens.
+  // 4. Schedules: Flux's shifted sigmas for this many image tokens, one per pass (their steps may differ).
   const sigmas = fluxSigmas(steps, seqLen);
 
   let y0: Float32Array;
@@ -124,13 +129,14 @@ export async function editImage(
     throwIfAborted(signal);
 
     // 6. Invert: controlled forward ODE towards seeded noise y1, empty prompt, guidance 0.
-    progress({ phase: "inverting", step: 0, total: steps });
+    progress({ phase: "inverting", step: 0, total: inversionSteps });
     const noise = gaussianNoise(seqLen * PACKED_CHANNELS, params.inversionSeed);
     inverted = await timed("invert", () =>
       invert(y0, velocityFor(empty, 0), {
-        sigmas,
+        sigmas: inversionSteps === steps ? sigmas : fluxSigmas(inversionSteps, seqLen),
         gamma: params.gamma,
         noise,
+        solver,
         onStep: (k, n) => {
           throwIfAborted(signal);
           progress({ phase: "inverting", step: k, total: n });
@@ -141,7 +147,8 @@ export async function editImage(
   }
   throwIfAborted(signal);
 
-  // 7. Edit: controlled reverse ODE/SDE with the target prompt, pulled to y0 as strength dictates.
+  // 7. Edit: controlled reverse ODE/SDE with the target prompt, pulled to y0 as strength dictates. The
+  // SDE sampler steps by Euler-Maruyama whatever the solver.
   progress({ phase: "editing", step: 0, total: steps });
   const etas = etasForStrength(params.strength, steps, params.eta);
   const edited = await timed("edit", () =>
@@ -149,6 +156,7 @@ export async function editImage(
       sigmas,
       etas,
       sampler: params.sampler,
+      solver: editSolver(params.sampler, solver),
       seed: params.seed,
       onStep: (i, n) => {
         throwIfAborted(signal);
@@ -252,6 +260,11 @@ export function checkEditParams(p: EditImageParams): void {
   if (!(Number.isInteger(p.steps) && p.steps >= 1 && p.steps <= MAX_STEPS)) {
     throw new RangeError(`steps must be an integer from 1 to ${MAX_STEPS}, got ${p.steps}`);
   }
+  const inv = p.inversionSteps;
+  if (inv !== undefined && !(Number.isInteger(inv) && inv >= 1 && inv <= MAX_STEPS)) {
+    throw new RangeError(`inversionSteps must be an integer from 1 to ${MAX_STEPS}, got ${inv}`);
+  }
+  checkSolver(p.solver);
   if (p.sampler !== "ode" && p.sampler !== "sde") {
     throw new RangeError(`sampler must be "ode" or "sde", got ${String(p.sampler)}`);
   }

@@ -5,6 +5,9 @@
 
 export type Sampler = "ode" | "sde";
 
+/** How the controlled ODEs are integrated (../rf/midpoint-kernels.ts, docs/algorithm.md). */
+export type Solver = "euler" | "midpoint";
+
 export interface ModelInfo {
   /** Stable id used in cache keys: folder name plus a hash of its config files. */
   id: string;
@@ -76,10 +79,15 @@ export interface EditImageParams {
   strength: number;
   /** Drives the SDE noise. */
   seed: number;
+  /** Steps of the edit. */
   steps: number;
+  /** Steps of the inversion; default `steps`. Part of the inversion cache key. */
+  inversionSteps?: number;
   gamma: number;
   eta: number;
   sampler: Sampler;
+  /** Integrator of the inversion, and of the edit under the ODE sampler (the SDE's is Euler-Maruyama). */
+  solver: Solver;
   guidance: number;
   /** Seed of the inversion noise y1; part of the inversion cache key. */
   inversionSeed: number;

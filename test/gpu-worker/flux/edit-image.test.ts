@@ -43,6 +43,7 @@ function params(image: Uint8Array, over: Partial<EditImageParams> = {}): EditIma
     gamma: 0.5,
     eta: 0.9,
     sampler: "sde",
+    solver: "euler",
     guidance: 3.5,
     inversionSeed: 0,
     targetMegapixels: TARGET_MP,

@@ -66,6 +66,7 @@ describe("tiny demo model: edits keep the picture", () => {
           gamma: 0.5,
           eta: 0.9,
           sampler: "sde",
+          solver: "euler",
           guidance: 3.5,
           inversionSeed: 0,
           targetMegapixels: (SIZE * SIZE) / (1024 * 1024),
