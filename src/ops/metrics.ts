@@ -71,7 +71,7 @@ export class OpsMetrics {
 
   readonly transformerCalls = new Histogram({
     name: "rf_edit_transformer_calls",
-    help: "Transformer calls of one edit (the speed of an edit on a GPU), by solver and whether the inversion was reused.",
+    help: "Transformer calls of one edit (the speed of an edit on a GPU), by solver (the inversion's, and the ODE edit's) and whether the inversion was reused.",
     labelNames: ["solver", "inversion"],
     buckets: CALL_BUCKETS,
     registers: [this.registry],
