@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 /**
- * Every setting rf-edit reads, in one schema. Names are fixed by DESIGN.md; extras are added here and
- * documented in `.env.example`. Values arrive as strings from the environment, so numbers and lists
+ * Every setting rf-edit reads, in one schema, each documented in `.env.example` and the README's
+ * settings table. Values arrive as strings from the environment, so numbers and lists
  * are coerced here, once, rather than at each use.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The editing recipe, start to finish, in the order of RF_INVERSION.md: the one function the queue
+ * The editing recipe, start to finish, in the order of docs/algorithm.md: the one function the queue
  * worker and the command line call. Each step names the module that does the work, so this file reads
  * like the algorithm; the math lives in ../rf, the model calls behind FluxModel, the pixels in
  * src/images.

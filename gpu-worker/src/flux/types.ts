@@ -75,7 +75,7 @@ export interface EditImageParams {
   /** Image bytes in any format sharp reads. */
   image: Uint8Array;
   prompt: string;
-  /** 0 keeps the picture, 1 lets the prompt take over (RF_INVERSION.md, "Strength"). */
+  /** 0 keeps the picture, 1 lets the prompt take over (docs/algorithm.md, "Strength"). */
   strength: number;
   /** Drives the SDE noise. */
   seed: number;

@@ -1,5 +1,5 @@
 /**
- * RF-Inversion editing (RF_INVERSION.md, "Editing" and "Stochastic sampler"), from the inverted
+ * RF-Inversion editing (docs/algorithm.md, "The two controlled ODEs"), from the inverted
  * latent y1 at sigma 1 down the schedule to sigma 0, pulled towards the image y0 by eta_i:
  * - "ode": the controlled reverse ODE, paper Eq. 15 / Algorithm 2, every step.
  * - "sde": the controlled reverse SDE, paper Thm 3.5 Eq. 17, for steps i >= 1. Step 0 starts at

@@ -1,6 +1,6 @@
 /**
  * The RF-Inversion engine: pure functions on packed Float32Array latents, exactly the equations of
- * RF_INVERSION.md (Rout et al., arXiv 2410.10792) in Flux's convention (sigma = 1 noise, 0 image).
+ * docs/algorithm.md (Rout et al., arXiv 2410.10792) in Flux's convention (sigma = 1 noise, 0 image).
  */
 
 export { edit } from "./edit.js";

@@ -1,5 +1,5 @@
 /**
- * Flux's shifted sigma schedule (RF_INVERSION.md, "Schedule"). sigma = 1 is pure noise, 0 the image.
+ * Flux's shifted sigma schedule (docs/algorithm.md, "Schedule"). sigma = 1 is pure noise, 0 the image.
  */
 
 /** Flux's shift interpolates mu linearly in the token count between these anchors (and extrapolates). */

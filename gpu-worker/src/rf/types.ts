@@ -1,6 +1,6 @@
 /**
  * The velocity dx/dsigma at noise level sigma: Flux's raw transformer output, about
- * E[eps - x0 | x_sigma] (RF_INVERSION.md, "Notation"). `x` is the engine's working buffer: read it
+ * E[eps - x0 | x_sigma] (docs/algorithm.md, "Notation"). `x` is the engine's working buffer: read it
  * during the call, neither keep nor modify it. The result may be reused by the caller between calls.
  */
 export type Velocity = (x: Float32Array, sigma: number) => Float32Array | Promise<Float32Array>;
