@@ -1,6 +1,6 @@
 /**
  * Error against transformer calls, Euler against the midpoint solver with velocity reuse
- * (docs/algorithm.md, "The midpoint solver"): `npx tsx bench/solver.ts [--skip-onnx] [--size 512]`.
+ * (docs/algorithm.md, "Solvers"): `npx tsx bench/solver.ts [--skip-onnx] [--size 512]`.
  *
  * (a) On a closed-form flow (a two-mode Gaussian mixture whose velocity is exact), the engine alone:
  *     the inversion (gamma 0.5), the edit from a fixed start (strength 0.5), and both, against a

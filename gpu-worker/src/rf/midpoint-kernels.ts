@@ -1,6 +1,6 @@
 /**
  * The second-order solver of both controlled ODEs: the midpoint rule with velocity reuse, about one
- * model call per step (docs/algorithm.md, "The midpoint solver"). Each step is two kernels around one
+ * model call per step (docs/algorithm.md, "Solvers"). Each step is two kernels around one
  * model call: `...Half` writes the midpoint state for the model, `...Step` makes the step.
  *
  * Both ODEs have the form dx/dsigma = f(x, sigma) = (1 - c) * v(x, sigma) + c * g(x, sigma), a model
