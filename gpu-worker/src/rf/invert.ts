@@ -1,5 +1,6 @@
 /**
- * RF-Inversion, the controlled forward ODE (paper Eq. 8, Algorithm 1; docs/algorithm.md, "The two controlled ODEs").
+ * RF-Inversion, the controlled forward ODE (paper Eq. 8, Algorithm 1; docs/algorithm.md, "The two
+ * controlled ODEs").
  * It walks the descending schedule backwards, a_k = s_{N-k}, from the image (sigma 0) to noise (1):
  *   dY/dsigma = (1 - gamma_k) * vel(Y, sigma) + gamma_k * (y1 - Y) / (1 - sigma)
  * gamma = 0 is plain inversion; gamma = 1 ends exactly on y1.
