@@ -3,10 +3,12 @@
  * (`editImage`), and between the recipe and the queue worker (params, result, cache, progress).
  */
 
+import type { Solver } from "../rf/types.js";
+
 export type Sampler = "ode" | "sde";
 
-/** How the controlled ODEs are integrated (../rf/midpoint-kernels.ts, docs/algorithm.md). */
-export type Solver = "euler" | "midpoint";
+/** How the controlled ODEs are integrated (docs/algorithm.md, "Solvers"). */
+export type { Solver };
 
 export interface ModelInfo {
   /** Stable id used in cache keys: folder name plus a hash of its config files. */
