@@ -4,7 +4,7 @@
  *
  * (a) On a closed-form flow (a two-mode Gaussian mixture whose velocity is exact), the engine alone:
  *     the inversion (gamma 0.5), the edit from a fixed start (strength 0.5), and both, against a
- *     200-step Euler reference and against the exact solution (midpoint at 4000 steps).
+ *     200-step Euler reference and against a fine solution (midpoint at 4000 steps).
  * (b) Through the whole ONNX pipeline (editImage) on the model that loadFluxModel loads without a
  *     folder (the demo model), against a 200-step Euler edit: the edited latent the VAE decodes, the
  *     inverted latent, and the PNG's pixels. The SDE rows run the same 28 Euler-Maruyama steps and seed
@@ -76,9 +76,9 @@ async function closedForm(): Promise<void> {
   const refInv = await inversion("euler", REFERENCE_STEPS);
   const refEdit = await editFrom(start, "euler", REFERENCE_STEPS);
   const refWhole = await whole("euler", REFERENCE_STEPS);
-  const exactInv = await inversion("midpoint", 4000);
-  const exactEdit = await editFrom(start, "midpoint", 4000);
-  const exactWhole = await whole("midpoint", 4000);
+  const fineInv = await inversion("midpoint", 4000);
+  const fineEdit = await editFrom(start, "midpoint", 4000);
+  const fineWhole = await whole("midpoint", 4000);
 
   const rows: string[][] = [];
   for (const [solver, counts] of [
@@ -94,18 +94,18 @@ async function closedForm(): Promise<void> {
         String(steps),
         String(solverCalls(solver, steps)),
         e(rmsDifference(inv, refInv)),
-        e(rmsDifference(inv, exactInv)),
+        e(rmsDifference(inv, fineInv)),
         e(rmsDifference(ed, refEdit)),
-        e(rmsDifference(ed, exactEdit)),
+        e(rmsDifference(ed, fineEdit)),
         String(2 * solverCalls(solver, steps)),
         e(rmsDifference(wh, refWhole)),
-        e(rmsDifference(wh, exactWhole)),
+        e(rmsDifference(wh, fineWhole)),
       ]);
     }
   }
   process.stdout.write(
     "\n(a) closed-form two-mode flow, 2000 paths, L = 4096 schedule; RMS error of the latent\n" +
-      `    "E200": against Euler at ${REFERENCE_STEPS} steps; "exact": against the midpoint solver at 4000 steps\n\n`,
+      `    "E200": against Euler at ${REFERENCE_STEPS} steps; "fine": against the midpoint solver at 4000 steps\n\n`,
   );
   table(
     [
@@ -113,12 +113,12 @@ async function closedForm(): Promise<void> {
       "steps",
       "calls",
       "inversion vs E200",
-      "inv. vs exact",
+      "inv. vs fine",
       "edit vs E200",
-      "edit vs exact",
+      "edit vs fine",
       "calls both",
       "both vs E200",
-      "both vs exact",
+      "both vs fine",
     ],
     rows,
   );
