@@ -84,7 +84,8 @@ async function editMidpoint(
 ): Promise<Float32Array> {
   const x = Float32Array.from(y1);
   const xMid = new Float32Array(x.length);
-  // u: the model velocity at the step's start; from step 1 on, the previous step's midpoint velocity.
+  // u: the model velocity at the step's start; from step 1 on, the previous step's midpoint velocity,
+  // which the step kernel copies in.
   const u = new Float32Array(x.length);
   u.set(checkVelocityShape(await velocity(x, sigmas[0]), x.length, "editing", 0, steps, sigmas[0]));
   for (let i = 0; i < steps; i++) {
@@ -108,7 +109,6 @@ async function editMidpoint(
       steps,
       mid,
     );
-    u.set(v);
     onStep?.(i + 1, steps);
   }
   return x;

@@ -33,7 +33,8 @@ export async function invert(y0: Float32Array, velocity: Velocity, o: InvertOpti
   const y = Float32Array.from(y0);
   if (solver === "midpoint") {
     const yMid = new Float32Array(y.length);
-    // u: the model velocity at the step's start; from step 1 on, the previous step's midpoint velocity.
+    // u: the model velocity at the step's start; from step 1 on, the previous step's midpoint velocity,
+    // which the step kernel copies in.
     const u = new Float32Array(y.length);
     const first = sigmas[steps];
     u.set(checkVelocityShape(await velocity(y, first), y.length, "inversion", 0, steps, first));
@@ -58,7 +59,6 @@ export async function invert(y0: Float32Array, velocity: Velocity, o: InvertOpti
         steps,
         mid,
       );
-      u.set(v);
       onStep?.(k + 1, steps);
     }
     return y;

@@ -65,7 +65,10 @@ export function inversionMidpointHalf(
   return nonFinite;
 }
 
-/** Inversion full step, in place: Y += d * [ (1 - gamma) vMid + gamma (y1 - yMid) / (1 - m) ]. */
+/**
+ * Inversion full step, in place: Y += d * [ (1 - gamma) vMid + gamma (y1 - yMid) / (1 - m) ]. Then
+ * u = vMid for the next step, in the same pass (u is the engine's own copy, never the model's buffer).
+ */
 export function inversionMidpointStep(
   y: Float32Array,
   u: Float32Array,
@@ -90,6 +93,7 @@ export function inversionMidpointStep(
     nonFinite += vj - vj;
     const mid = yj + cuHalf * u[j] + cyHalf * (y1[j] - yj);
     y[j] = yj + cv * vj + cy * (y1[j] - mid);
+    u[j] = vj;
   }
   return nonFinite;
 }
@@ -118,7 +122,10 @@ export function controlledOdeMidpointHalf(
   return nonFinite;
 }
 
-/** Editing full step, in place: X += h * [ (1 - eta) vMid + eta (xMid - y0) / m ], m = s + h/2. */
+/**
+ * Editing full step, in place: X += h * [ (1 - eta) vMid + eta (xMid - y0) / m ], m = s + h/2. Then
+ * u = vMid for the next step, in the same pass.
+ */
 export function controlledOdeMidpointStep(
   x: Float32Array,
   u: Float32Array,
@@ -137,12 +144,23 @@ export function controlledOdeMidpointStep(
   const cx = eta === 0 ? 0 : (h * eta) / (s + half);
   const n = x.length;
   let nonFinite = 0;
+  if (eta === 0) {
+    // After the control window (most steps): no controller, so the midpoint state is not needed here.
+    for (let j = 0; j < n; j++) {
+      const vj = vMid[j];
+      nonFinite += vj - vj;
+      x[j] += cv * vj;
+      u[j] = vj;
+    }
+    return nonFinite;
+  }
   for (let j = 0; j < n; j++) {
     const xj = x[j];
     const vj = vMid[j];
     nonFinite += vj - vj;
     const mid = xj + cuHalf * u[j] + cxHalf * (xj - y0[j]);
     x[j] = xj + cv * vj + cx * (mid - y0[j]);
+    u[j] = vj;
   }
   return nonFinite;
 }
