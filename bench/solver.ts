@@ -281,7 +281,7 @@ async function pipeline(size: number): Promise<void> {
         "edited latent",
         "pixels",
         "re-run alone",
-        "vs fine",
+        "vs M200",
       ],
       rows,
     );
