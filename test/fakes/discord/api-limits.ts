@@ -60,7 +60,9 @@ export function brokenStrings(value: unknown, at = "", out: Problems = {}): Prob
   if (typeof value === "string") {
     if (hasLoneSurrogate(value)) out[at || "_"] = "Must be valid UTF-8 (a lone surrogate was sent).";
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => brokenStrings(v, at ? `${at}.${i}` : String(i), out));
+    value.forEach((v, i) => {
+      brokenStrings(v, at ? `${at}.${i}` : String(i), out);
+    });
   } else if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) brokenStrings(v, at ? `${at}.${k}` : k, out);
   }
@@ -209,7 +211,9 @@ export function checkModal(raw: unknown): Problems {
       } else if (c.type === ComponentType.ActionRow) {
         const inner = c.components ?? [];
         if (inner.length !== 1) problems[`${here}.components`] = "Must be 1 in length.";
-        inner.forEach((t, j) => checkTextInput(t, `${here}.components.${j}`, problems, false));
+        inner.forEach((t, j) => {
+          checkTextInput(t, `${here}.components.${j}`, problems, false);
+        });
       } else if (c.type !== ComponentType.TextDisplay) {
         problems[`${here}.type`] = "Modals take Label, Text Display or (deprecated) Action Row components.";
       }
