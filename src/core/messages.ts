@@ -139,6 +139,9 @@ export function tookNewestImageText(link: string, fileName?: string, sharedBy?: 
   return `Editing ${what}${sharedBy ? ` shared by ${sharedBy}` : ""}: ${link}`;
 }
 
+export const MODAL_EXPIRED =
+  'That form has expired (forms are kept for a day). Use "Edit image" or "Edit again" once more.';
+
 /** Labels of the modal that asks for a prompt and a strength. */
 export const EDIT_MODAL_TEXT = {
   title: "Edit image",
@@ -169,6 +172,13 @@ export function reencodedNote(p: {
 /** Said instead of the picture when no encoding of it could be uploaded. */
 export function resultTooLargeText(pngBytes: number, limitBytes: number): string {
   return `The edited picture (${formatMegabytes(pngBytes)} as PNG) could not be uploaded here, not even made smaller (the upload limit is ${formatMegabytes(limitBytes)}). Tell whoever runs this bot: TARGET_MEGAPIXELS sets how large results are.`;
+}
+
+/** Said when a platform took the picture but never showed it where the edit was asked for. */
+export function resultNotSharedText(link?: string): string {
+  return link
+    ? `The edited picture was uploaded, but it has not appeared here. Open it here: ${link}`
+    : "The edited picture was uploaded, but it has not appeared here. Try Stronger or Weaker to get a new one.";
 }
 
 // ---- Sentences of the local playground (src/platforms/playground).

@@ -46,6 +46,8 @@ function list(value: unknown): unknown[] | undefined {
 export class WebApiMethods {
   readonly pendingUploads = new Map<string, PendingUpload>();
   readonly completedUploads: CompletedUpload[] = [];
+  /** Completed uploads still to be left unshared (FakeSlack.withholdShares). */
+  withheldShares = 0;
   readonly #handlers: Record<string, Handler>;
 
   constructor(private readonly ctx: WebApiContext) {
@@ -187,8 +189,11 @@ export class WebApiMethods {
     const filename = str(p.filename);
     const length = Number(str(p.length));
     if (!filename || !Number.isInteger(length) || length < 1) return fail("invalid_arguments");
+    // The documented argument is `alt_txt` (files.getUploadURLExternal); other names are ignored.
+    const altText = str(p.alt_txt);
+    if (altText !== undefined && [...altText].length > 1000) return fail("alt_txt_too_large");
     const fileId = this.ctx.state.nextId("F");
-    this.pendingUploads.set(fileId, { fileId, filename, length, altText: str(p.alt_text) });
+    this.pendingUploads.set(fileId, { fileId, filename, length, altText });
     return { ok: true, upload_url: `${this.ctx.baseUrl()}/upload/v1/${fileId}`, file_id: fileId };
   }
 
@@ -213,7 +218,9 @@ export class WebApiMethods {
       return this.ctx.state.addFile({ id: u.fileId, name: u.filename, title: titles[i], bytes: u.bytes! });
     });
     let messageTs: string | undefined;
-    if (channelId) {
+    const withhold = this.withheldShares > 0;
+    if (withhold) this.withheldShares -= 1;
+    if (channelId && !withhold) {
       const message = this.ctx.state.addMessage({
         channel: channelId,
         text: initialComment ?? "",
@@ -269,6 +276,15 @@ export class WebApiMethods {
   #openView(p: Params): Answer {
     if (!str(p.trigger_id) && !str(p.interactivity_pointer)) return fail("invalid_arguments");
     if (!p.view || typeof p.view !== "object") return fail("invalid_arguments");
+    // views.open: private_metadata is capped at 3000 characters; past it no modal opens.
+    const metadata = str((p.view as Answer).private_metadata);
+    if (metadata !== undefined && [...metadata].length > 3000) {
+      return fail("invalid_arguments", {
+        response_metadata: {
+          messages: ["[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]"],
+        },
+      });
+    }
     return { ok: true, view: this.#storeView(p.view as Answer) };
   }
 
