@@ -207,6 +207,11 @@ export class FakeSlack {
     this.#api.withheldShares += times;
   }
 
+  /** What users.info answers as this user's display and real name (any text: names are people's words). */
+  setDisplayName(userId: string, name: string): void {
+    this.#api.displayNames.set(userId, name);
+  }
+
   // --- workspace content ----------------------------------------------------------------------
 
   /** A file hosted by this fake (url_private on it); not shared anywhere until posted in a message. */

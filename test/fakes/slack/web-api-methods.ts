@@ -46,6 +46,8 @@ function list(value: unknown): unknown[] | undefined {
 export class WebApiMethods {
   readonly pendingUploads = new Map<string, PendingUpload>();
   readonly completedUploads: CompletedUpload[] = [];
+  /** Display names users.info answers with, by user id (FakeSlack.setDisplayName). */
+  readonly displayNames = new Map<string, string>();
   /** Completed uploads still to be left unshared (FakeSlack.withholdShares). */
   withheldShares = 0;
   readonly #handlers: Record<string, Handler>;
@@ -392,13 +394,14 @@ export class WebApiMethods {
     const id = str(p.user);
     if (!id || !/^[UW]/.test(id)) return fail("user_not_found");
     const isBot = id === this.ctx.ids.botUserId;
-    const name = isBot ? "rf-edit" : `user-${id.toLowerCase()}`;
+    const handle = isBot ? "rf-edit" : `user-${id.toLowerCase()}`;
+    const name = this.displayNames.get(id) ?? handle;
     return {
       ok: true,
       user: {
         id,
         team_id: this.ctx.ids.teamId,
-        name,
+        name: handle,
         real_name: name,
         deleted: false,
         is_bot: isBot,
