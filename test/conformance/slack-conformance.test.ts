@@ -125,7 +125,16 @@ describe("Slack conformance with hostile inputs", () => {
       }),
     );
     await waitUntil("the result", () => resultMessages(fake, message.ts).length === 1);
-    assert.equal(fake.thread(CHANNEL, message.ts).length > 1, true);
+
+    // A form whose record is gone (a day later, or a forged id) says so in the open modal.
+    const expired = await sender.interaction(
+      fake.payloads.viewSubmission({
+        view: { ...view, private_metadata: "rfm_AAAAAAAAAAAAAAAAAAAAAA" },
+        values: { prompt: { prompt_input: { type: "plain_text_input", value: "make it red" } } },
+      }),
+    );
+    const told = JSON.parse(expired.body || "{}") as { errors?: Record<string, string> };
+    assert.match(told.errors?.prompt ?? "", /That form has expired/);
   });
 
   test("a whitespace-only /edit is refused to the caller before any history is read", async () => {

@@ -1,5 +1,5 @@
 import { threadNameFor } from "../../core/messages.js";
-import { clipText } from "../../core/text-length.js";
+import { clipText, isBlank } from "../../core/text-length.js";
 import { DISCORD_LIMITS } from "./discord-limits.js";
 
 /** The name used when a prompt's name was refused (it cannot be wrong: short, plain ASCII). */
@@ -10,6 +10,6 @@ export const SAFE_THREAD_NAME = "Edit";
  * characters. Channel names show as plain text, so they are not markdown-escaped.
  */
 export function discordThreadName(prompt: string): string {
-  const name = clipText(threadNameFor(prompt), DISCORD_LIMITS.threadName);
-  return name.trim().length > 0 ? name : SAFE_THREAD_NAME;
+  if (isBlank(prompt)) return SAFE_THREAD_NAME;
+  return clipText(threadNameFor(prompt), DISCORD_LIMITS.threadName).trim();
 }

@@ -174,10 +174,9 @@ function checkTextInput(c: RawComponent, where: string, problems: Problems, inLa
   }
   length(problems, `${where}.custom_id`, c.custom_id, 1, MAX_CUSTOM_ID);
   if (c.style !== 1 && c.style !== 2) problems[`${where}.style`] = "Value must be one of (1, 2).";
-  // Inside a Label the label is the Label's; the text input's own label is the deprecated layout's.
-  if (!inLabel) length(problems, `${where}.label`, c.label, 1, MAX_LABEL);
-  else if (c.label !== undefined)
-    problems[`${where}.label`] = "A text input inside a Label has no label of its own.";
+  // Outside a Label (the deprecated action-row layout) the text input carries its own label; inside
+  // one the label is the Label's, and a text input's own label is deprecated (still accepted).
+  if (!inLabel || c.label !== undefined) length(problems, `${where}.label`, c.label, 1, MAX_LABEL);
   if (c.placeholder !== undefined)
     length(problems, `${where}.placeholder`, c.placeholder, 0, MAX_PLACEHOLDER);
   if (c.value !== undefined) length(problems, `${where}.value`, c.value, 0, MAX_TEXT_INPUT);
@@ -223,8 +222,16 @@ export function checkModal(raw: unknown): Problems {
   return problems;
 }
 
-/** True when a message body uses the deprecated modal layout (action rows around text inputs). */
+/**
+ * True when a modal uses what Discord's components reference marks deprecated: action rows around
+ * text inputs ("Action Row with Text Inputs in modals are now deprecated"), or a text input's own
+ * `label` ("deprecated in favor of `label` and `description` on the Label component").
+ */
 export function usesDeprecatedModalLayout(raw: unknown): boolean {
   const data = (raw ?? {}) as { components?: RawComponent[] };
-  return (data.components ?? []).some((c) => c.type === ComponentType.ActionRow);
+  return (data.components ?? []).some(
+    (c) =>
+      c.type === ComponentType.ActionRow ||
+      (c.type === ComponentType.Label && c.component?.label !== undefined),
+  );
 }
