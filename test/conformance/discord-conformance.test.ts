@@ -98,6 +98,20 @@ describe("Discord conformance with hostile inputs", () => {
     const click = h.fake.build.component({ customId: controlId("edit-again", jobId), message, user: boss });
     h.fake.dispatch("INTERACTION_CREATE", click);
     await h.fake.waitForRequest((r) => r.params.interactionId === click.id);
+    // Whitespace only: answered privately, nothing is written into the thread.
+    const blank = h.fake.build.modalSubmit({
+      customId: controlId("edit-again", jobId),
+      fields: { prompt: BLANK_PROMPT, strength: "" },
+      message,
+      user: boss,
+    });
+    const visible = () => h.fake.messagesIn(message.channel_id).filter((m) => (m.flags & 64) === 0).length;
+    const beforeBlank = visible();
+    h.fake.dispatch("INTERACTION_CREATE", blank);
+    const answer = await h.fake.waitForRequest((r) => r.method === "PATCH" && r.params.token === blank.token);
+    assert.match((answer.body as { content: string }).content, /Tell me what to change/);
+    assert.equal(visible(), beforeBlank);
+
     const since = h.fake.mark();
     h.fake.dispatch(
       "INTERACTION_CREATE",
