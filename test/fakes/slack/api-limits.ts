@@ -208,3 +208,42 @@ export function renderedTexts(method: string, params: Record<string, unknown>): 
     out.push(params.initial_comment);
   return out;
 }
+
+/**
+ * What Slack itself refuses, in its error shapes, so every test's calls meet the limits: blocks past
+ * their limits (`invalid_blocks`), a view past its limits (`invalid_arguments`), an `alt_txt` past
+ * 1000 characters (`alt_txt_too_large`), text past 40,000 characters (`msg_too_long`). Text between
+ * 4,000 and 40,000 characters and unknown arguments are accepted, as Slack does; the conformance
+ * test holds the bot to the stricter rules.
+ */
+export function slackRefusal(
+  method: string,
+  params: Record<string, unknown>,
+): Record<string, unknown> | undefined {
+  const refuse = (error: string, problems: Problems) => ({
+    ok: false,
+    error,
+    response_metadata: {
+      messages: Object.entries(problems).map(
+        ([path, problem]) => `[ERROR] ${problem} [json-pointer:/${path.replaceAll(".", "/")}]`,
+      ),
+    },
+  });
+  if (["chat.postMessage", "chat.update", "chat.postEphemeral"].includes(method)) {
+    if (typeof params.text === "string" && chars(params.text) > 40_000)
+      return { ok: false, error: "msg_too_long" };
+    const problems = checkBlocks(params.blocks, "message");
+    if (Object.keys(problems).length > 0) return refuse("invalid_blocks", problems);
+  }
+  if (["views.open", "views.push", "views.update"].includes(method)) {
+    const problems = checkView(params.view);
+    if (Object.keys(problems).length > 0) return refuse("invalid_arguments", problems);
+  }
+  if (
+    method === "files.getUploadURLExternal" &&
+    typeof params.alt_txt === "string" &&
+    chars(params.alt_txt) > LIMITS.altText
+  )
+    return { ok: false, error: "alt_txt_too_large" };
+  return undefined;
+}

@@ -1,3 +1,4 @@
+import { slackRefusal } from "./api-limits.js";
 import type { CompletedUpload, SlackIds, SlackMessage, StoredView } from "./types.js";
 import type { WorkspaceState } from "./workspace-state.js";
 
@@ -84,6 +85,8 @@ export class WebApiMethods {
     const wantsAppToken = APP_TOKEN_METHODS.has(method);
     if (token !== this.ctx.botToken && token !== this.ctx.appToken) return fail("invalid_auth");
     if (wantsAppToken !== (token === this.ctx.appToken)) return fail("not_allowed_token_type");
+    const refusal = slackRefusal(method, params);
+    if (refusal) return refusal;
     return handler(params);
   }
 
