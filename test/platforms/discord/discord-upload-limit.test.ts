@@ -16,7 +16,7 @@ const KB = 1024;
 
 /**
  * Results over Discord's upload limit, through the real discord.js REST client against a fake that
- * answers 413 / 40005 as Discord does. A 512x512 noise PNG is about 770 KB; as WebP q90 about 215 KB.
+ * answers 413 / 40005 as Discord does. A 512x512 noise PNG is about 770 KB; as JPEG q90 about 210 KB.
  */
 describe("Discord results over the upload limit", () => {
   const fakes: FakeDiscord[] = [];
@@ -83,17 +83,18 @@ describe("Discord results over the upload limit", () => {
     assert.deepEqual(posted, [ref], "the result was linked as soon as it existed");
   });
 
-  it("encodes a PNG over the limit as high-quality WebP and says so in the caption", async () => {
+  it("encodes a PNG over the limit as high-quality JPEG and says so in the caption", async () => {
     const { uploads, png } = await post({ maxUploadBytes: 400 * KB, declaredUploadBytes: 400 * KB });
     assert.ok(png.byteLength > 400 * KB);
     assert.equal(uploads.length, 1, "no upload was refused: the declared limit was kept");
     const file = uploads[0].files[0];
     assert.ok(file.bytes.byteLength <= 400 * KB);
-    assert.equal((await sharp(file.bytes).metadata()).format, "webp");
-    assert.match(file.filename, /\.webp$/);
+    assert.equal((await sharp(file.bytes).metadata()).format, "jpeg");
+    assert.match(file.filename, /\.jpg$/);
+    assert.equal(file.contentType, "image/jpeg");
     assert.match(
       content(uploads[0]),
-      /Sent as WebP \(quality 90\): the PNG \(0\.\d MB\) is over the 0\.4 MB upload limit here\./,
+      /Sent as JPEG \(quality 90\): the PNG \(0\.\d MB\) is over the 0\.4 MB upload limit here\./,
     );
   });
 
