@@ -164,7 +164,7 @@ export function reencodedNote(p: {
   pngBytes: number;
   limitBytes: number;
 }): string {
-  const size = p.scale < 1 ? `, ${Math.round(p.scale * 100)}% of the size` : "";
+  const size = p.scale < 1 ? `, at ${Math.round(p.scale * 100)}% of the width and height` : "";
   const what = `${p.format === "jpeg" ? "JPEG" : "WebP"} (quality ${p.quality ?? "default"}${size})`;
   return `Sent as ${what}: the PNG (${formatMegabytes(p.pngBytes)}) is over the ${formatMegabytes(p.limitBytes)} upload limit here.`;
 }
