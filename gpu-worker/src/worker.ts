@@ -49,6 +49,13 @@ function userFacing(err: unknown): string | null {
   return null;
 }
 
+function sumTimings(outs: EditImageResult[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const o of outs)
+    for (const [k, v] of Object.entries(o.timingsMs)) sum[k] = (sum[k] ?? 0) + Math.round(v ?? 0);
+  return sum;
+}
+
 function isAbort(err: unknown): boolean {
   return err instanceof Error && err.name === "AbortError";
 }
@@ -138,47 +145,69 @@ export class EditWorker {
       job.updateProgress(p).catch((err) => log.debug({ err }, "progress not recorded"));
     };
 
-    let out: EditImageResult;
+    // Try strengths runs the edit once per strength; only the first pass can invert, the others
+    // read its inversion back from the cache (docs/team-editing.md).
+    const strengths = data.strengths ?? [data.spec.strength];
+    const outs: EditImageResult[] = [];
     try {
-      out = await editImage(
-        this.o.model,
-        {
-          image,
-          prompt: data.spec.prompt,
-          strength: data.spec.strength,
-          seed: data.spec.seed,
-          steps: data.spec.steps,
-          inversionSteps: data.spec.inversionSteps,
-          solver: data.spec.solver,
-          gamma: data.spec.gamma,
-          eta: data.spec.eta,
-          sampler: data.spec.sampler,
-          guidance: data.spec.guidance,
-          inversionSeed: data.spec.inversionSeed,
-          targetMegapixels: this.o.config.limits.targetMegapixels,
-        },
-        { cache: this.cache, onProgress, signal },
-      );
+      for (const [i, strength] of strengths.entries()) {
+        const pass = strengths.length > 1 ? { pass: i + 1, passes: strengths.length } : {};
+        outs.push(
+          await editImage(
+            this.o.model,
+            {
+              image,
+              prompt: data.spec.prompt,
+              strength,
+              seed: data.spec.seed,
+              steps: data.spec.steps,
+              inversionSteps: data.spec.inversionSteps,
+              solver: data.spec.solver,
+              gamma: data.spec.gamma,
+              eta: data.spec.eta,
+              sampler: data.spec.sampler,
+              guidance: data.spec.guidance,
+              inversionSeed: data.spec.inversionSeed,
+              targetMegapixels: this.o.config.limits.targetMegapixels,
+            },
+            { cache: this.cache, onProgress: (p) => onProgress({ ...p, ...pass }), signal },
+          ),
+        );
+      }
     } catch (err) {
       if (isAbort(err) && (await this.cancelBus.isCancelled(data.jobId))) return this.cancelled(data, log);
       const message = userFacing(err);
       if (message) throw new UnrecoverableError(message);
       throw err;
     }
-    this.transformerCalls += out.transformerCalls;
+    const out = outs[0];
+    const transformerCalls = outs.reduce((n, o) => n + o.transformerCalls, 0);
+    this.transformerCalls += transformerCalls;
 
     const result: EditResultData = {
       imageKey: await this.images.put(out.png),
       width: out.width,
       height: out.height,
-      totalMs: Math.round(out.totalMs),
-      timingsMs: Object.fromEntries(Object.entries(out.timingsMs).map(([k, v]) => [k, Math.round(v ?? 0)])),
-      transformerCalls: out.transformerCalls,
+      totalMs: Math.round(outs.reduce((n, o) => n + o.totalMs, 0)),
+      timingsMs: sumTimings(outs),
+      transformerCalls,
       inversionCached: out.inversionCached,
       solver: data.spec.solver,
       modelName: out.model.name,
       isDemo: out.model.isDemo,
     };
+    if (data.strengths) {
+      result.tiles = [];
+      for (const [i, o] of outs.entries()) {
+        result.tiles.push({
+          strength: strengths[i],
+          imageKey: i === 0 ? result.imageKey : await this.images.put(o.png),
+          width: o.width,
+          height: o.height,
+          transformerCalls: o.transformerCalls,
+        });
+      }
+    }
     await this.deliveries.add({
       v: 1,
       deliveryId: data.jobId,
@@ -192,6 +221,7 @@ export class EditWorker {
         totalMs: result.totalMs,
         transformerCalls: result.transformerCalls,
         cached: result.inversionCached,
+        passes: strengths.length,
         sampler: data.spec.sampler,
         solver: data.spec.solver,
       },

@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import { type Config, editSteps } from "../../config/index.js";
 import type { Logger } from "../logger.js";
 import type { CancelBus } from "../queue/cancel-bus.js";
+import type { ChannelSettings, ChannelSettingsStore } from "../queue/channel-settings-store.js";
 import type { EditQueue } from "../queue/edit-queue.js";
 import type { JobRecord, JobRecords } from "../queue/job-records.js";
 import type { EditJob, EditSpec } from "../queue/job-schemas.js";
@@ -17,11 +18,14 @@ import {
   ODE_NEW_SEED,
   queuedText,
   submittedText,
+  tryStrengthsText,
 } from "./messages.js";
 import { mayCancel, mayRerun } from "./permissions.js";
 import type { PlatformAdapter, StatusView } from "./platform-adapter.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import { nextStrength, type RerunAction } from "./rerun-action.js";
+import { TRY_STRENGTHS_OFF } from "./team/channel-settings.js";
+import { strengthLadder, TRY_STRENGTHS_COUNT } from "./team/strength-ladder.js";
 import { charLength, clipText, isBlank, oneLine } from "./text-length.js";
 import type { Actor, MessageRef, Origin, Platform } from "./types.js";
 
@@ -42,6 +46,8 @@ export interface EditServiceDeps {
   logger: Logger;
   /** Told of every request answered with a refusal (limits, bad input), for metrics; must not throw. */
   onRefused?: (code: UserErrorCode, platform: Platform) => void;
+  /** Channel defaults set with /edit-settings (docs/team-editing.md); absent: the bot's own. */
+  channelSettings?: ChannelSettingsStore;
 }
 
 const USER_JOBS_TTL_SECONDS = 24 * 3600;
@@ -57,8 +63,14 @@ export class EditService {
 
   /** A fresh /edit (or an @mention, a shortcut, the playground). */
   async submit(req: EditRequest): Promise<SubmitOutcome> {
+    const channel = await this.channelSettingsOf(req.origin);
     return this.run(req.origin, async (origin) => {
-      const spec = this.specFor(req);
+      const spec = this.specFor({
+        ...req,
+        strength: req.strength ?? channel.strength,
+        steps: req.steps ?? (req.sampler === undefined || req.sampler === channel.sampler ? channel.steps : undefined),
+        sampler: req.sampler ?? channel.sampler,
+      });
       await this.admit(origin);
       await this.status(origin, { text: "📥 Fetching the image…", cancellable: false });
       const imageKey = await this.d.intake.take(req.image);
@@ -97,7 +109,7 @@ export class EditService {
       };
     }
     const origin = this.rerunOrigin(record.job.origin, actor);
-    if (!mayRerun(this.d.config.rerunPolicy, actor, record.job))
+    if (!mayRerun(await this.rerunPolicyFor(record.job.origin), actor, record.job))
       return this.deny(origin, "edit this result again");
     const resultKey = record.result.imageKey;
     return this.run(origin, async (o) => {
@@ -108,7 +120,14 @@ export class EditService {
       spec.inversionSteps = record.job.spec.inversionSteps;
       await this.admit(o);
       const imageKey = await this.d.intake.take({ kind: "stored", key: resultKey });
-      return this.enqueue({ origin: o, imageKey, spec, kind: "chain", parentJobId: record.job.jobId });
+      return this.enqueue({
+        origin: o,
+        imageKey,
+        spec,
+        kind: "chain",
+        parentJobId: record.job.jobId,
+        via: { action: "edit-again" },
+      });
     });
   }
 
@@ -199,7 +218,8 @@ export class EditService {
         : { ok: false, error: new UserFacingError("not_allowed", r.message) };
     }
     const origin = this.rerunOrigin(record.job.origin, actor);
-    if (!mayRerun(this.d.config.rerunPolicy, actor, record.job)) return this.deny(origin, "re-run this edit");
+    if (!mayRerun(await this.rerunPolicyFor(record.job.origin), actor, record.job))
+      return this.deny(origin, "re-run this edit");
     const prev = record.job.spec;
     const spec: EditSpec = { ...prev };
     if (action.kind === "new-seed") {
@@ -220,8 +240,62 @@ export class EditService {
     return this.run(origin, async (o) => {
       await this.admit(o);
       const imageKey = await this.d.intake.take({ kind: "stored", key: record.job.imageKey });
-      return this.enqueue({ origin: o, imageKey, spec, kind: "rerun", parentJobId: record.job.jobId });
+      return this.enqueue({
+        origin: o,
+        imageKey,
+        spec,
+        kind: "rerun",
+        parentJobId: record.job.jobId,
+        via: { action: action.kind, fromStrength: prev.strength },
+      });
     });
+  }
+
+  /**
+   * Try strengths: one job that edits at four strengths around this result's, from the same
+   * (cached) inversion, and comes back as one grid. It counts as four edits against the person's
+   * limits (docs/team-editing.md).
+   */
+  async tryStrengths(jobId: string, actor: Actor): Promise<SubmitOutcome> {
+    const record = await this.d.records.get(jobId);
+    if (!record) return { ok: false, error: expired() };
+    const origin = this.rerunOrigin(record.job.origin, actor);
+    const channel = await this.channelSettingsOf(record.job.origin);
+    if (channel.tryStrengths === false)
+      return this.tell(origin, new UserFacingError("not_allowed", TRY_STRENGTHS_OFF));
+    if (!mayRerun(channel.rerun ?? this.d.config.rerunPolicy, actor, record.job))
+      return this.deny(origin, "try other strengths of this edit");
+    const prev = record.job.spec;
+    const strengths = strengthLadder(prev.strength);
+    return this.run(origin, async (o) => {
+      await this.admit(o, TRY_STRENGTHS_COUNT);
+      const imageKey = await this.d.intake.take({ kind: "stored", key: record.job.imageKey });
+      return this.enqueue({
+        origin: o,
+        imageKey,
+        spec: { ...prev },
+        kind: "rerun",
+        parentJobId: record.job.jobId,
+        strengths,
+        via: { action: "strength", fromStrength: prev.strength },
+      });
+    });
+  }
+
+  /** The rule for who may re-run a job in its channel: the channel's setting, else the bot's. */
+  async rerunPolicyFor(origin: Origin): Promise<Config["rerunPolicy"]> {
+    return (await this.channelSettingsOf(origin)).rerun ?? this.d.config.rerunPolicy;
+  }
+
+  private async channelSettingsOf(origin: Origin): Promise<ChannelSettings> {
+    if (!this.d.channelSettings) return {};
+    try {
+      return await this.d.channelSettings.get(origin);
+    } catch (err) {
+      // Defaults are a convenience: Redis trouble here must not block the edit itself.
+      this.d.logger.warn({ err }, "could not read the channel's edit settings");
+      return {};
+    }
   }
 
   /** A re-run answers in the same thread, for the person who asked for it, with a new status message. */
@@ -276,7 +350,7 @@ export class EditService {
   }
 
   /** Limits, each with its own sentence: the global cap, the per-user queue, then the rate. */
-  private async admit(origin: Origin): Promise<void> {
+  private async admit(origin: Origin, cost = 1): Promise<void> {
     const { limits } = this.d.config;
     const counts = await this.d.queue.counts();
     if (counts.waiting + counts.delayed >= limits.maxQueueLength) {
@@ -295,6 +369,8 @@ export class EditService {
     }
     const rate = await this.d.rateLimiter.take(
       this.d.keys.rateBucket(origin.platform, origin.workspaceId, origin.userId),
+      Date.now(),
+      cost,
     );
     if (!rate.allowed) {
       const s = Math.max(1, Math.ceil(rate.retryAfterMs / 1000));
@@ -311,6 +387,8 @@ export class EditService {
     spec: EditSpec;
     kind: EditJob["kind"];
     parentJobId?: string;
+    strengths?: number[];
+    via?: EditJob["via"];
   }): Promise<{ jobId: string; position: number | null }> {
     const jobId = newJobId();
     const job: EditJob = {
@@ -322,10 +400,17 @@ export class EditService {
       spec: p.spec,
       parentJobId: p.parentJobId,
       requestedAt: Date.now(),
+      ...(p.strengths ? { strengths: p.strengths } : {}),
+      ...(p.via ? { via: p.via } : {}),
     };
     await this.d.records.save(job);
     const userKey = this.d.keys.userJobs(p.origin.platform, p.origin.workspaceId, p.origin.userId);
-    await this.d.redis.multi().sadd(userKey, jobId).expire(userKey, USER_JOBS_TTL_SECONDS).exec();
+    // Try strengths holds one place per strength in the person's queue (userJobSlots): it is four edits.
+    await this.d.redis
+      .multi()
+      .sadd(userKey, ...userJobSlots(jobId, p.strengths?.length ?? 1))
+      .expire(userKey, USER_JOBS_TTL_SECONDS)
+      .exec();
     if (p.origin.statusMessageId) {
       await this.d.records.linkMessage(
         {
@@ -340,7 +425,9 @@ export class EditService {
     await this.d.queue.add(job);
     const position = await this.d.queue.position(jobId);
     this.d.logger.info({ jobId, kind: p.kind, platform: p.origin.platform, position }, "edit queued");
-    const head = submittedText(p.spec, p.kind, p.kind === "new" ? undefined : p.origin.userName);
+    const head = p.strengths
+      ? tryStrengthsText(p.strengths, p.origin.userName)
+      : submittedText(p.spec, p.kind, p.kind === "new" ? undefined : p.origin.userName);
     await this.status(p.origin, { jobId, text: `${head}\n${queuedText(position)}`, cancellable: true });
     return { jobId, position };
   }
@@ -416,6 +503,11 @@ export class EditService {
   private async forgetUserJob(origin: Origin, jobId: string): Promise<void> {
     await this.d.redis.srem(this.d.keys.userJobs(origin.platform, origin.workspaceId, origin.userId), jobId);
   }
+}
+
+/** The members a job holds in its requester's queue set: the job, plus one per extra strength pass. */
+export function userJobSlots(jobId: string, passes: number): string[] {
+  return [jobId, ...Array.from({ length: Math.max(0, passes - 1) }, (_, i) => `${jobId}#${i + 2}`)];
 }
 
 function expired(): UserFacingError {

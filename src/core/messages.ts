@@ -24,6 +24,12 @@ export function queuedText(position: number | null): string {
 }
 
 export function progressText(p: JobProgressData): string {
+  const text = phaseText(p);
+  // Try strengths: the same phases repeat once per strength, so say which pass this is.
+  return p.pass && p.passes && p.passes > 1 ? `${text} (strength ${p.pass} of ${p.passes})` : text;
+}
+
+function phaseText(p: JobProgressData): string {
   switch (p.phase) {
     case "preparing":
       return "⚙️ Preparing the image…";
@@ -45,6 +51,10 @@ export function submittedText(spec: EditSpec, kind: "new" | "rerun" | "chain", w
         ? `Editing the result again${by}: "${clip(spec.prompt, 200)}"`
         : `Editing${by}: "${clip(spec.prompt, 200)}" at strength ${formatStrength(spec.strength)}`;
   return what;
+}
+
+export function tryStrengthsText(strengths: number[], who?: string): string {
+  return `🎚️ Trying ${strengths.length} strengths${who ? ` for ${who}` : ""}: ${strengths.map(formatStrength).join(" / ")}`;
 }
 
 export function resultCaption(spec: EditSpec, result: EditResultData): string {

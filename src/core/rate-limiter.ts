@@ -9,6 +9,7 @@ local key = KEYS[1]
 local rate = tonumber(ARGV[1])       -- tokens per millisecond
 local burst = tonumber(ARGV[2])
 local now = tonumber(ARGV[3])
+local cost = tonumber(ARGV[4]) or 1
 local state = redis.call('HMGET', key, 'tokens', 'at')
 local tokens = tonumber(state[1]) or burst
 local at = tonumber(state[2]) or now
@@ -16,7 +17,7 @@ tokens = math.min(burst, tokens + (now - at) * rate)
 local allowed = 0
 local waitMs = 0
 if tokens >= 1 then
-  tokens = tokens - 1
+  tokens = tokens - cost
   allowed = 1
 else
   waitMs = math.ceil((1 - tokens) / rate)
@@ -33,7 +34,11 @@ export class RateLimiter {
     private readonly burst: number,
   ) {}
 
-  async take(key: string, now = Date.now()): Promise<{ allowed: boolean; retryAfterMs: number }> {
+  /**
+   * `cost` > 1 (Try strengths counts as four edits) needs one token like any request and then goes
+   * into debt: a burst smaller than the cost must not forbid it, but the next request waits longer.
+   */
+  async take(key: string, now = Date.now(), cost = 1): Promise<{ allowed: boolean; retryAfterMs: number }> {
     const [allowed, waitMs] = (await this.redis.eval(
       TAKE,
       1,
@@ -41,6 +46,7 @@ export class RateLimiter {
       String(this.perMinute / 60_000),
       String(this.burst),
       String(now),
+      String(cost),
     )) as [number, number];
     return { allowed: allowed === 1, retryAfterMs: waitMs };
   }

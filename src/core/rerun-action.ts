@@ -66,7 +66,19 @@ export function nextStrength(current: number, action: RerunAction): number | nul
 }
 
 /** Buttons carry their action and the job in their id, so they work after a restart. */
-export type ControlName = "weaker" | "stronger" | "new-seed" | "edit-again" | "cancel";
+export type ControlName =
+  | "weaker"
+  | "stronger"
+  | "new-seed"
+  | "edit-again"
+  | "cancel"
+  // Team editing (src/core/team/team-controls.ts): on results, and the tile picks on a grid.
+  | "compare"
+  | "try-strengths"
+  | "pick-1"
+  | "pick-2"
+  | "pick-3"
+  | "pick-4";
 
 export function controlId(control: ControlName, jobId: string): string {
   return `rf:${control}:${jobId}`;
@@ -98,4 +110,6 @@ export const RESULT_CONTROLS: { control: ControlName; label: string }[] = [
   { control: "stronger", label: "Stronger" },
   { control: "new-seed", label: "New seed" },
   { control: "edit-again", label: "Edit again" },
+  { control: "compare", label: "Compare" },
+  { control: "try-strengths", label: "Try strengths" },
 ];

@@ -57,6 +57,16 @@ export const editJobSchema = z.object({
   spec: editSpecSchema,
   parentJobId: id.optional(),
   requestedAt: z.number().int(),
+  /** Try strengths: one job edits at each of these (2-4, distinct) from one cached inversion. */
+  strengths: z.array(z.number().min(0).max(1)).min(2).max(4).optional(),
+  /** How this job came from its parent, for the caption's history line (docs/team-editing.md). */
+  via: z
+    .object({
+      action: z.enum(["weaker", "stronger", "strength", "new-seed", "edit-again", "tile"]),
+      fromStrength: z.number().min(0).max(1).optional(),
+      tile: z.number().int().min(1).max(4).optional(),
+    })
+    .optional(),
 });
 
 export const resultSchema = z.object({
@@ -71,6 +81,19 @@ export const resultSchema = z.object({
   solver: z.enum(["euler", "midpoint"]).optional(),
   modelName: z.string(),
   isDemo: z.boolean(),
+  /** Try strengths: one picture per strength, in order; `imageKey` is then the first tile's. */
+  tiles: z
+    .array(
+      z.object({
+        strength: z.number().min(0).max(1),
+        imageKey: imageKeySchema,
+        width: z.number().int().positive(),
+        height: z.number().int().positive(),
+        transformerCalls: z.number().int().nonnegative(),
+      }),
+    )
+    .max(4)
+    .optional(),
 });
 
 export const deliveryJobSchema = z.object({
@@ -89,6 +112,9 @@ export const progressSchema = z.object({
   phase: z.enum(["preparing", "inverting", "editing", "finishing"]),
   step: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
+  /** Try strengths: which edit pass (1-based) of how many. */
+  pass: z.number().int().positive().optional(),
+  passes: z.number().int().positive().optional(),
 });
 
 export type OriginData = z.infer<typeof originSchema>;

@@ -38,6 +38,18 @@ export class KeyNames {
   inversion(key: string): string {
     return `${this.prefix}:inv:${key}`;
   }
+  channelSettings(platform: string, workspaceId: string, channelId: string): string {
+    return `${this.prefix}:settings:${platform}:${workspaceId}:${channelId}`;
+  }
+  gridMessage(platform: string, channelId: string, messageId: string): string {
+    return `${this.prefix}:grid-msg:${platform}:${channelId}:${messageId}`;
+  }
+  resultMessage(jobId: string): string {
+    return `${this.prefix}:result-msg:${jobId}`;
+  }
+  threadHistory(platform: string, channelId: string, threadId: string): string {
+    return `${this.prefix}:history:${platform}:${channelId}:${threadId}`;
+  }
   latestImage(platform: string, channelId: string): string {
     return `${this.prefix}:latest:${platform}:${channelId}`;
   }

@@ -27,6 +27,12 @@ const STYLE: Record<ControlName, ButtonStyle.Primary | ButtonStyle.Secondary | B
   "new-seed": ButtonStyle.Secondary,
   "edit-again": ButtonStyle.Primary,
   cancel: ButtonStyle.Danger,
+  compare: ButtonStyle.Secondary,
+  "try-strengths": ButtonStyle.Secondary,
+  "pick-1": ButtonStyle.Primary,
+  "pick-2": ButtonStyle.Primary,
+  "pick-3": ButtonStyle.Primary,
+  "pick-4": ButtonStyle.Primary,
 };
 
 /** Built with discord.js's builders, whose toJSON() checks label and custom_id limits. */
