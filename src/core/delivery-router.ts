@@ -4,9 +4,13 @@ import type { JobRecords } from "../queue/job-records.js";
 import type { DeliveryJob } from "../queue/job-schemas.js";
 import type { KeyNames } from "../queue/queue-names.js";
 import type { RedisLike } from "../queue/redis-connection.js";
+import type { TeamRecords } from "../queue/team-records.js";
+import { userJobSlots } from "./edit-service.js";
 import { cancelledText, doneStatusText, failedText, resultCaption, WORKER_FAILED } from "./messages.js";
 import type { PlatformAdapter } from "./platform-adapter.js";
 import { controlId, RESULT_CONTROLS } from "./rerun-action.js";
+import { postGrid } from "./team/post-grid.js";
+import { postWithHistory } from "./team/post-with-history.js";
 import type { Platform } from "./types.js";
 
 /**
@@ -23,6 +27,8 @@ export class DeliveryRouter {
       redis: RedisLike;
       keys: KeyNames;
       logger: Logger;
+      /** Team editing's records (grids, result messages, thread history); absent in older wiring. */
+      team?: TeamRecords;
     },
   ) {}
 
@@ -32,9 +38,31 @@ export class DeliveryRouter {
     if (!adapter) throw new Error(`no adapter for ${job.origin.platform} is running in this bot`);
     await this.deps.redis.srem(
       this.deps.keys.userJobs(job.origin.platform, job.origin.workspaceId, job.origin.userId),
-      job.jobId,
+      ...userJobSlots(job.jobId, job.strengths?.length ?? 1),
     );
 
+    if (delivery.status === "done" && delivery.result?.tiles && this.deps.team) {
+      await postGrid(
+        {
+          adapter,
+          images: this.deps.images,
+          team: this.deps.team,
+          records: this.deps.records,
+          logger: this.deps.logger,
+        },
+        job,
+        delivery.result,
+      );
+      await this.deps.records.update(job.jobId, { status: "done", result: delivery.result });
+      await this.statusBestEffort(adapter, delivery, doneStatusText(delivery.result));
+      return;
+    }
+    if (delivery.status === "done" && delivery.result && this.deps.team) {
+      await this.postResult(job, delivery.result);
+      await this.deps.records.update(job.jobId, { status: "done", result: delivery.result });
+      await this.statusBestEffort(adapter, delivery, doneStatusText(delivery.result));
+      return;
+    }
     if (delivery.status === "done" && delivery.result) {
       const png = await this.deps.images.get(delivery.result.imageKey);
       if (!png) throw new Error(`result image ${delivery.result.imageKey} is missing from the store`);
@@ -63,6 +91,27 @@ export class DeliveryRouter {
       cancellable: false,
     });
   };
+
+  /**
+   * A finished result with its caption (history line and link to its parent), controls and
+   * reactions; also how a tile picked from a grid becomes a full result without a model call.
+   */
+  async postResult(job: DeliveryJob["job"], result: NonNullable<DeliveryJob["result"]>): Promise<void> {
+    const adapter = this.deps.adapters.get(job.origin.platform);
+    if (!adapter) throw new Error(`no adapter for ${job.origin.platform} is running in this bot`);
+    const team = this.deps.team;
+    if (!team) throw new Error("team records are not wired");
+    const png = await this.deps.images.get(result.imageKey);
+    if (!png) throw new Error(`result image ${result.imageKey} is missing from the store`);
+    await postWithHistory({ adapter, team, logger: this.deps.logger }, job, {
+      job,
+      result,
+      png,
+      caption: resultCaption(job.spec, result),
+      controls: RESULT_CONTROLS.map((c) => ({ ...c, id: controlId(c.control, job.jobId) })),
+      posted: (posted) => this.deps.records.linkMessage(posted, job.jobId),
+    });
+  }
 
   private async statusBestEffort(
     adapter: PlatformAdapter,

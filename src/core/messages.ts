@@ -70,6 +70,29 @@ export function resultCaption(spec: EditSpec, result: EditResultData): string {
 }
 
 /**
+ * A Try-strengths grid: what it cost in model calls (one inversion at most, then one edit pass per
+ * strength), and what the numbers mean here.
+ */
+export function gridCaption(spec: EditSpec, result: EditResultData): string {
+  const tiles = result.tiles ?? [];
+  const perPass = tiles.length > 1 ? tiles[1].transformerCalls : (tiles[0]?.transformerCalls ?? 0);
+  const inversion = result.transformerCalls - perPass * tiles.length;
+  const cost = `${tiles.length} edit passes × ${perPass} + ${inversion > 0 ? `${inversion} for one inversion` : "the inversion reused"} = ${result.transformerCalls} transformer calls`;
+  const lines = [`"${clip(spec.prompt, 500)}"`, `seed ${spec.seed} · ${cost} · ${seconds(result.totalMs)}`];
+  if (result.isDemo) lines.push(DEMO_NOTICE);
+  else lines.push(`model: ${result.modelName}`);
+  lines.push(
+    `React ${tiles.map((_, i) => ["1️⃣", "2️⃣", "3️⃣", "4️⃣"][i]).join(" ")} (or press a button) to post that tile as a full result. On this grid the numbers pick a tile, not a strength.`,
+  );
+  return lines.join("\n");
+}
+
+/** Compare: the caption under a before/after picture. */
+export function compareCaption(spec: EditSpec, who?: string): string {
+  return `↔️ Before and after at strength ${formatStrength(spec.strength)}${who ? `, for @${who}` : ""} (no model call).`;
+}
+
+/**
  * How the picture was computed and what it cost: "sde · 10+28 steps, midpoint inversion · 39 transformer
  * calls", or with the inversion reused "ode midpoint · 10 steps (inversion reused) · 11 transformer calls".
  */

@@ -20,6 +20,11 @@ export interface ResultView {
    * buttons): people react within moments, and the reaction must find the job.
    */
   posted(ref: MessageRef): Promise<void>;
+  /**
+   * The reactions the bot adds under this message; absent: SUGGESTED_REACTIONS (a result). A
+   * Try-strengths grid suggests 1️⃣-4️⃣, a comparison none.
+   */
+  reactions?: { unicode: string[]; slack: string[] };
 }
 
 /**
@@ -39,4 +44,9 @@ export interface PlatformAdapter {
   messageChannelId?(origin: Origin): string;
   /** Posts the result image with its caption and controls in the thread; returns where it went. */
   postResult(origin: Origin, view: ResultView): Promise<MessageRef>;
+  /**
+   * A link people can click to jump to a message (Discord message link, Slack permalink, playground
+   * anchor), for the history in captions; undefined when the platform cannot give one now.
+   */
+  messageLink?(ref: MessageRef, origin: Origin): Promise<string | undefined>;
 }

@@ -47,8 +47,8 @@ export class KeyNames {
   resultMessage(jobId: string): string {
     return `${this.prefix}:result-msg:${jobId}`;
   }
-  threadHistory(platform: string, channelId: string, threadId: string): string {
-    return `${this.prefix}:history:${platform}:${channelId}:${threadId}`;
+  threadHistory(platform: string, threadId: string): string {
+    return `${this.prefix}:history:${platform}:${threadId}`;
   }
   latestImage(platform: string, channelId: string): string {
     return `${this.prefix}:latest:${platform}:${channelId}`;

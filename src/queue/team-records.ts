@@ -58,8 +58,9 @@ export class TeamRecords {
     }
   }
 
-  async addHistory(thread: MessageRef, entry: HistoryEntry): Promise<void> {
-    const key = this.keys.threadHistory(thread.platform, thread.channelId, thread.messageId);
+  /** `thread` is where the answers are: the thread's id (Discord's thread channel, Slack's thread_ts). */
+  async addHistory(platform: string, thread: string, entry: HistoryEntry): Promise<void> {
+    const key = this.keys.threadHistory(platform, thread);
     await this.redis
       .multi()
       .rpush(key, JSON.stringify(entry))
@@ -68,8 +69,8 @@ export class TeamRecords {
       .exec();
   }
 
-  async history(thread: MessageRef): Promise<HistoryEntry[]> {
-    const key = this.keys.threadHistory(thread.platform, thread.channelId, thread.messageId);
+  async history(platform: string, thread: string): Promise<HistoryEntry[]> {
+    const key = this.keys.threadHistory(platform, thread);
     const raw = await this.redis.lrange(key, 0, -1);
     const out: HistoryEntry[] = [];
     for (const r of raw) {
