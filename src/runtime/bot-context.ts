@@ -6,9 +6,11 @@ import { ImageIntake } from "../core/image-intake.js";
 import type { PlatformAdapter } from "../core/platform-adapter.js";
 import { RateLimiter } from "../core/rate-limiter.js";
 import { StatusTracker } from "../core/status-tracker.js";
+import { TeamService } from "../core/team/team-service.js";
 import type { Platform } from "../core/types.js";
 import type { Logger } from "../logger.js";
 import { CancelBus } from "../queue/cancel-bus.js";
+import { ChannelSettingsStore } from "../queue/channel-settings-store.js";
 import { DeliveryConsumer } from "../queue/delivery-consumer.js";
 import { EditQueue } from "../queue/edit-queue.js";
 import { ImageStore } from "../queue/image-store.js";
@@ -16,6 +18,7 @@ import { JobRecords } from "../queue/job-records.js";
 import type { DeliveryJob } from "../queue/job-schemas.js";
 import { KeyNames } from "../queue/queue-names.js";
 import { duplicateRedis, type RedisLike } from "../queue/redis-connection.js";
+import { TeamRecords } from "../queue/team-records.js";
 
 /**
  * Everything a bot process shares across platforms: the core service, the queue producer, and the
@@ -29,6 +32,11 @@ export class BotContext {
   readonly adapters = new Map<Platform, PlatformAdapter>();
   readonly service: EditService;
   readonly tracker: StatusTracker;
+  /** Team editing: Compare, Try strengths, tiles, channel defaults, history (docs/team-editing.md). */
+  readonly team: TeamService;
+  readonly teamRecords: TeamRecords;
+  readonly channelSettings: ChannelSettingsStore;
+  private router?: DeliveryRouter;
   private consumer?: DeliveryConsumer;
   /** Told about every delivery the bot handles (metrics); a listener must not throw. */
   private readonly deliveryListeners: ((delivery: DeliveryJob, outcome: "delivered" | "error") => void)[] =
@@ -45,6 +53,9 @@ export class BotContext {
     this.images = new ImageStore(redis, this.keys, config.limits.imageTtlSeconds);
     this.records = new JobRecords(redis, this.keys, config.limits.imageTtlSeconds);
     this.queue = new EditQueue(redis, config.keyPrefix, logger);
+    this.teamRecords = new TeamRecords(redis, this.keys, config.limits.imageTtlSeconds);
+    this.channelSettings = new ChannelSettingsStore(redis, this.keys);
+    const rateLimiter = new RateLimiter(redis, config.limits.ratePerMinute, config.limits.rateBurst);
     this.service = new EditService({
       config,
       redis,
@@ -53,12 +64,26 @@ export class BotContext {
       records: this.records,
       intake: new ImageIntake(this.images, config.limits),
       cancelBus: new CancelBus(redis, this.keys),
-      rateLimiter: new RateLimiter(redis, config.limits.ratePerMinute, config.limits.rateBurst),
+      rateLimiter,
+      channelSettings: this.channelSettings,
       adapters: this.adapters,
       logger,
       onRefused: (code, platform) => {
         for (const listen of this.refusalListeners) listen(code, platform);
       },
+    });
+    this.team = new TeamService({
+      config,
+      keys: this.keys,
+      records: this.records,
+      images: this.images,
+      team: this.teamRecords,
+      settings: this.channelSettings,
+      service: this.service,
+      rateLimiter,
+      adapters: this.adapters,
+      router: () => this.router,
+      logger,
     });
     this.tracker = new StatusTracker(this.connection(), config.keyPrefix, {
       queue: this.queue,
@@ -96,7 +121,9 @@ export class BotContext {
       redis: this.redis,
       keys: this.keys,
       logger: this.logger,
+      team: this.teamRecords,
     });
+    this.router = router;
     this.consumer = new DeliveryConsumer(
       this.connection(),
       this.redis,
