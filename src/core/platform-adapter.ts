@@ -25,6 +25,8 @@ export interface ResultView {
    * Try-strengths grid suggests 1️⃣-4️⃣, a comparison none.
    */
   reactions?: { unicode: string[]; slack: string[] };
+  /** What the picture is: a result (the default), a Try-strengths grid, or a before/after comparison. */
+  kind?: "result" | "grid" | "compare";
 }
 
 /**

@@ -45,6 +45,7 @@ export async function postGrid(
       id: controlId(pickControl(i + 1), job.jobId),
     })),
     posted: (ref) => d.team.linkGrid(ref, job.jobId),
+    kind: "grid",
     reactions: {
       unicode: GRID_REACTIONS.unicode.slice(0, tiles.length),
       slack: GRID_REACTIONS.slack.slice(0, tiles.length),

@@ -121,6 +121,7 @@ export class TeamService {
         controls: [],
         posted: async () => {},
         reactions: { unicode: [], slack: [] },
+        kind: "compare",
       },
     );
     return { ok: true, message: "Posted the before/after comparison in the thread." };

@@ -3,6 +3,8 @@ export type ParsedCommand =
   | { kind: "edit"; prompt: string; strength?: number; seed?: number }
   | { kind: "queue" }
   | { kind: "help" }
+  | { kind: "settings"; args: string }
+  | { kind: "history" }
   | { kind: "chat"; text: string };
 
 /**
@@ -12,11 +14,13 @@ export type ParsedCommand =
  */
 export function parseCommand(text: string): ParsedCommand {
   const trimmed = text.trim();
-  const m = /^\/(edit|queue|edit-queue|help)(?:\s+([\s\S]*))?$/i.exec(trimmed);
+  const m = /^\/(edit|queue|edit-queue|help|edit-settings|edit-history)(?:\s+([\s\S]*))?$/i.exec(trimmed);
   if (!m) return { kind: "chat", text: trimmed };
   const name = m[1].toLowerCase();
   if (name === "queue" || name === "edit-queue") return { kind: "queue" };
   if (name === "help") return { kind: "help" };
+  if (name === "edit-settings") return { kind: "settings", args: (m[2] ?? "").trim() };
+  if (name === "edit-history") return { kind: "history" };
   return { kind: "edit", ...parseEditArgs(m[2] ?? "") };
 }
 

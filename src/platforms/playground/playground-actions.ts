@@ -1,4 +1,5 @@
 import type { ImageInput } from "../../core/edit-request.js";
+import { UserFacingError } from "../../core/errors/user-facing-error.js";
 import {
   EDIT_AGAIN_NEEDS_PROMPT,
   NO_IMAGE_ATTACHED,
@@ -6,7 +7,10 @@ import {
   PLAYGROUND_UNKNOWN_MESSAGE,
 } from "../../core/messages.js";
 import { actionFromControl, actionFromEmoji, parseControlId } from "../../core/rerun-action.js";
+import { fieldNamed, parseSetting, parseSettingsText, type SettingsPatch } from "../../core/team/channel-settings.js";
+import { parseTeamControlId } from "../../core/team/team-controls.js";
 import type { Origin } from "../../core/types.js";
+import type { ChannelSettings } from "../../queue/channel-settings-store.js";
 import type { BotContext } from "../../runtime/bot-context.js";
 import type { ChannelStore } from "./channel-store.js";
 import { sniffImageType } from "./image-type.js";
@@ -14,6 +18,8 @@ import { parseCommand, parseEditArgs } from "./parse-command.js";
 import { PLAYGROUND_CHANNEL, PLAYGROUND_WORKSPACE, refChannelId } from "./playground-adapter.js";
 import { BOT_AUTHOR, type PlaygroundMessage } from "./playground-message.js";
 import { actorFor, type PlaygroundUser } from "./playground-user.js";
+
+const SCOPE = { platform: "playground", workspaceId: PLAYGROUND_WORKSPACE, channelId: PLAYGROUND_CHANNEL };
 
 /** What the page gets back: ok, and a sentence to show when there is one for this person only. */
 export interface ActionReply {
@@ -67,6 +73,23 @@ export class PlaygroundActions {
       case "queue":
         await this.botSays(replyThread, await this.ctx.service.queueSummary(actorFor(user)));
         return { ok: true, messageId: message.id };
+      case "settings": {
+        if (!command.args) {
+          await this.botSays(replyThread, await this.ctx.team.showSettings(SCOPE));
+          return { ok: true, messageId: message.id };
+        }
+        const reply = await this.applySettings(user, () => parseSettingsText(command.args));
+        if (!reply.ok && reply.message) await this.botSays(replyThread, `⚠️ ${reply.message}`);
+        return { ...reply, messageId: message.id };
+      }
+      case "history":
+        await this.botSays(
+          replyThread,
+          inThread
+            ? await this.ctx.team.history("playground", inThread)
+            : "Use /edit-history inside a thread: it lists that thread's chain of edits.",
+        );
+        return { ok: true, messageId: message.id };
       case "edit": {
         const input = await this.imageFor(upload, inThread);
         if (!input) {
@@ -114,10 +137,14 @@ export class PlaygroundActions {
       return { ...m, reactions: reactions.filter((r) => r.users.length > 0) };
     });
     if (!updated) return { ok: false, message: PLAYGROUND_UNKNOWN_MESSAGE };
-    const action = actionFromEmoji(emoji);
-    if (!added || !action) return { ok: true };
+    if (!added) return { ok: true };
     const ref = { platform: "playground" as const, channelId: refChannelId(updated.threadId), messageId };
     const actor = actorFor(user);
+    // Team reactions first: on a grid 1️⃣-4️⃣ pick a tile; elsewhere they stay strengths (the core decides).
+    const team = await this.ctx.team.reaction(ref, emoji, actor);
+    if (team) return { ok: team.ok, message: team.message };
+    const action = actionFromEmoji(emoji);
+    if (!action) return { ok: true };
     if (action.kind === "cancel") {
       const r = await this.ctx.service.cancelFromMessage(ref, actor);
       return r ? { ok: r.ok, message: r.message } : { ok: true };
@@ -131,6 +158,11 @@ export class PlaygroundActions {
 
   /** A button under a status or result message; its id names the control and the job. */
   async control(user: PlaygroundUser, id: string, text?: string): Promise<ActionReply> {
+    const team = parseTeamControlId(id);
+    if (team) {
+      const r = await this.ctx.team.act(team.jobId, team.action, actorFor(user));
+      return { ok: r.ok, message: r.message };
+    }
     const parsed = parseControlId(id);
     if (!parsed) return { ok: false, message: PLAYGROUND_UNKNOWN_MESSAGE };
     const actor = actorFor(user);
@@ -152,6 +184,43 @@ export class PlaygroundActions {
     return outcome.ok
       ? { ok: true, jobId: outcome.jobId }
       : { ok: false, message: outcome.error.userMessage };
+  }
+
+  /** The settings panel: this channel's defaults as stored, and as the bot would say them. */
+  async settings(): Promise<{ settings: ChannelSettings; summary: string }> {
+    return {
+      settings: await this.ctx.channelSettings.get(SCOPE),
+      summary: await this.ctx.team.showSettings(SCOPE),
+    };
+  }
+
+  /** The settings panel's form: field name -> typed value ("" leaves a field alone, "default" clears it). */
+  async changeSettings(user: PlaygroundUser, raw: unknown): Promise<ActionReply> {
+    return this.applySettings(user, () => {
+      const patch: SettingsPatch = {};
+      if (raw && typeof raw === "object") {
+        for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+          const field = fieldNamed(name);
+          if (!field || value === undefined || value === null || String(value).trim() === "") continue;
+          (patch as Record<string, unknown>)[field] = parseSetting(field, String(value).slice(0, 40));
+        }
+      }
+      return patch;
+    });
+  }
+
+  private async applySettings(user: PlaygroundUser, parse: () => SettingsPatch): Promise<ActionReply> {
+    let patch: SettingsPatch;
+    try {
+      patch = parse();
+    } catch (err) {
+      if (err instanceof UserFacingError) return { ok: false, message: err.userMessage };
+      throw err;
+    }
+    const r = await this.ctx.team.changeSettings(SCOPE, actorFor(user), patch);
+    // The change is announced in the channel itself, for everyone, in one line.
+    if (r.announce) await this.store.post({ author: BOT_AUTHOR, text: r.announce });
+    return { ok: r.ok, message: r.message };
   }
 
   /** The uploaded file, or else the newest picture in the thread (or channel) for a bare `/edit`. */

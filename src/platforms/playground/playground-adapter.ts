@@ -54,7 +54,11 @@ export class PlaygroundAdapter implements PlatformAdapter {
       text: view.caption,
       image: { sha: view.result.imageKey, name: `${view.job.jobId}.png` },
       controls: view.controls.map((c) => ({ id: c.id, label: c.label })),
-      reactions: SUGGESTED_REACTIONS.unicode.map((emoji) => ({ emoji, users: [BOT_AUTHOR.id] })),
+      reactions: (view.reactions ?? SUGGESTED_REACTIONS).unicode.map((emoji) => ({
+        emoji,
+        users: [BOT_AUTHOR.id],
+      })),
+      ...(view.kind && view.kind !== "result" ? { kind: view.kind } : {}),
       job: {
         jobId: view.job.jobId,
         prompt: view.job.spec.prompt,
@@ -72,6 +76,11 @@ export class PlaygroundAdapter implements PlatformAdapter {
     };
     await view.posted(ref);
     return ref;
+  }
+
+  /** The page gives every message an anchor, so a caption can link its parent. */
+  async messageLink(ref: MessageRef): Promise<string> {
+    return `#m-${ref.messageId}`;
   }
 }
 

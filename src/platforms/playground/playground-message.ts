@@ -11,6 +11,8 @@ export interface PlaygroundMessage {
   reactions: { emoji: string; users: string[] }[];
   /** Set on results: the page shows these next to the picture. */
   job?: { jobId: string; prompt: string; strength: number; seed: number; isDemo: boolean; model: string };
+  /** Team editing: a Try-strengths grid or a before/after comparison instead of a plain result. */
+  kind?: "grid" | "compare";
   createdAt: number;
   editedAt?: number;
 }

@@ -18,7 +18,7 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
 };
 
 /** What the page's reaction picker offers: every emoji the core gives a meaning to. */
-const PICKER = [...SUGGESTED_REACTIONS.unicode, "1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟", "✖️"];
+const PICKER = [...SUGGESTED_REACTIONS.unicode, "↔️", "🎚️", "1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟", "✖️"];
 
 const JSON_BODY_MAX_BYTES = 64 * 1024;
 const SSE_KEEPALIVE_MS = 15_000;
@@ -89,6 +89,8 @@ export class PlaygroundServer {
           reactions: PICKER,
           maxImageBytes: this.d.maxImageBytes,
         });
+      if (path === "/api/settings")
+        return this.json(res, 200, { ok: true, ...(await this.d.actions.settings()) });
       if (path === "/api/history") return this.json(res, 200, { messages: await this.d.store.history() });
       if (path === "/api/events") return this.events(req, res);
       const image = SHA.exec(path);
@@ -98,6 +100,14 @@ export class PlaygroundServer {
     if (req.method !== "POST") return this.json(res, 405, { ok: false, message: "Method not allowed." });
     this.checkSameOrigin(req);
     if (path === "/api/messages") return this.postMessage(req, res);
+    if (path === "/api/settings") {
+      const body = JSON.parse(
+        (await readBody(req, JSON_BODY_MAX_BYTES, "Too large.")).toString("utf8") || "{}",
+      );
+      const user = parseUser(body.user, body.name);
+      if (!user) throw new RequestError(400, PLAYGROUND_NEEDS_NAME);
+      return this.reply(res, await this.d.actions.changeSettings(user, body.settings));
+    }
     if (path === "/api/react" || path === "/api/control") {
       const body = JSON.parse(
         (await readBody(req, JSON_BODY_MAX_BYTES, "Too large.")).toString("utf8") || "{}",

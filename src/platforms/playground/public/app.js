@@ -66,10 +66,11 @@ function el(tag, attrs = {}, ...children) {
 function renderMessage(m) {
   const node = el("div", {
     class: "msg",
+    id: `m-${m.id}`,
     "data-id": m.id,
     "data-testid": m.author.bot ? "bot-message" : "user-message",
   });
-  if (m.job) node.dataset.testid = "result";
+  if (m.job) node.dataset.testid = m.kind || "result";
   node.append(
     el(
       "div",
@@ -79,7 +80,7 @@ function renderMessage(m) {
       new Date(m.createdAt).toLocaleTimeString(),
     ),
   );
-  if (m.text) node.append(el("div", { class: "text", "data-testid": "text" }, m.text));
+  if (m.text) node.append(el("div", { class: "text", "data-testid": "text" }, ...linkified(m.text)));
   if (m.image) {
     node.append(
       el("img", {
@@ -120,6 +121,60 @@ function renderMessage(m) {
   if (state.openAgain === m.id) node.append(againForm(m));
   return node;
 }
+
+// Captions link their parent message: "#m-<id>" anchors here, http(s) links anywhere. Text stays text.
+function linkified(text) {
+  const out = [];
+  let last = 0;
+  for (const match of text.matchAll(/#m-[A-Za-z0-9_-]+|https?:\/\/[^\s<>"]+/g)) {
+    out.push(text.slice(last, match.index));
+    const href = match[0];
+    const a = el("a", { href, "data-testid": "parent-link" }, href.startsWith("#") ? "parent message" : href);
+    if (href.startsWith("#")) {
+      a.addEventListener("click", (e) => {
+        const target = document.getElementById(href.slice(1));
+        if (!target) return;
+        e.preventDefault();
+        target.scrollIntoView({ block: "center" });
+        target.classList.add("flash");
+        setTimeout(() => target.classList.remove("flash"), 1500);
+      });
+    }
+    out.push(a);
+    last = match.index + href.length;
+  }
+  out.push(text.slice(last));
+  return out;
+}
+
+// The channel settings panel: what /edit-settings shows and changes, as a form.
+async function loadSettings() {
+  const body = await (await fetch("/api/settings")).json();
+  const s = body.settings || {};
+  $("set-strength").value = s.strength ?? "";
+  $("set-steps").value = s.steps ?? "";
+  $("set-sampler").value = s.sampler ?? "";
+  $("set-rerun").value = s.rerun ?? "";
+  $("set-try").value = s.tryStrengths === undefined ? "" : s.tryStrengths ? "on" : "off";
+  $("settings-summary").textContent = body.summary || "";
+}
+
+$("settings").addEventListener("toggle", () => {
+  if ($("settings").open) loadSettings().catch(() => {});
+});
+$("settings-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const r = await postJson("/api/settings", {
+    settings: {
+      strength: $("set-strength").value,
+      steps: $("set-steps").value,
+      sampler: $("set-sampler").value,
+      rerun: $("set-rerun").value,
+      "try-strengths": $("set-try").value,
+    },
+  });
+  if (r.ok) loadSettings().catch(() => {});
+});
 
 function renderReactions(m) {
   const box = el("div", { class: "reactions" });
