@@ -120,13 +120,15 @@ describe("Flux model on the tiny ONNX models", () => {
     };
     const viaModel = await dev.transformer(input);
     const session = await ort.InferenceSession.create(path.join(devDir, "transformer", "model.onnx"));
+    // Ids go in as the int64 tensors the export declares.
+    const int64 = (a: Float32Array) => BigInt64Array.from(a, (v) => BigInt(v));
     const feeds = (txtIds: Float32Array) => ({
       hidden_states: new ort.Tensor("float32", input.hiddenStates, [1, L, 64]),
       encoder_hidden_states: new ort.Tensor("float32", text.sequence, [1, 512, 32]),
       pooled_projections: new ort.Tensor("float32", text.pooled, [1, 16]),
       timestep: new ort.Tensor("float32", [0.7], [1]),
-      img_ids: new ort.Tensor("float32", input.imgIds, [L, 3]),
-      txt_ids: new ort.Tensor("float32", txtIds, [512, 3]),
+      img_ids: new ort.Tensor("int64", int64(input.imgIds), [L, 3]),
+      txt_ids: new ort.Tensor("int64", int64(txtIds), [512, 3]),
       guidance: new ort.Tensor("float32", [3.5], [1]),
     });
     const direct = (await session.run(feeds(new Float32Array(512 * 3)))).out_hidden_states
