@@ -12,12 +12,13 @@ import { planarToRgb, rgbToPlanar } from "../../../src/images/planar.js";
 import { resizeRgb } from "../../../src/images/rgb-image.js";
 import { createLogger } from "../../../src/logger.js";
 import {
+  DEV_SCHEDULE,
   edit,
   etasForStrength,
-  fluxSigmas,
   gaussianNoise,
   imageSeqLen,
   invert,
+  scheduleSigmas,
   type Velocity,
 } from "../rf/index.js";
 import { inversionKey, sha256Hex } from "./inversion-key.js";
@@ -105,8 +106,8 @@ export async function editImage(
       return model.transformer({ hiddenStates: x, sigma, text, guidance, imgIds, seqLen });
     };
 
-  // 4. Schedule: Flux's shifted sigmas for this many image tokens.
-  const sigmas = fluxSigmas(steps, seqLen);
+  // 4. Schedule: the sigmas the model's scheduler config asks for (dev: shifted by token count).
+  const sigmas = scheduleSigmas(steps, seqLen, model.info.schedule ?? DEV_SCHEDULE);
 
   let y0: Float32Array;
   let inverted: Float32Array;

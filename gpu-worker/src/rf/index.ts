@@ -7,6 +7,14 @@ export { edit } from "./edit.js";
 export { VelocityOutputError } from "./errors/velocity-output-error.js";
 export { invert } from "./invert.js";
 export { gaussianNoise } from "./noise.js";
-export { fluxSigmas, imageSeqLen, shiftMu } from "./schedule.js";
+export {
+  DEV_SCHEDULE,
+  type FlowSchedule,
+  fluxSigmas,
+  imageSeqLen,
+  SCHNELL_SCHEDULE,
+  scheduleSigmas,
+  shiftMu,
+} from "./schedule.js";
 export { DEFAULT_ETA, etasForStrength } from "./strength.js";
 export type { EditOptions, InvertOptions, OnStep, Sampler, Velocity } from "./types.js";
