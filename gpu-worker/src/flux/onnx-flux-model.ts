@@ -32,6 +32,8 @@ export class OnnxFluxModel implements FluxModel {
   private readonly prompts: LruCache<string, Promise<PromptEmbedding>>;
   private readonly txtIds: Float32Array;
   private closed = false;
+  /** How many times CLIP and T5 actually ran (cache hits do not count): for tests and benchmarks. */
+  textEncoderRuns = 0;
 
   constructor(private readonly parts: FluxModelParts) {
     this.info = parts.info;
@@ -64,6 +66,7 @@ export class OnnxFluxModel implements FluxModel {
 
   private async runTextEncoders(clipIds: number[], t5Ids: number[]): Promise<PromptEmbedding> {
     const started = performance.now();
+    this.textEncoderRuns++;
     const clipOut = await this.parts.host.run("text_encoder", {
       input_ids: { data: ids(clipIds, this.parts.clipIdsType), dims: [1, clipIds.length] },
     });

@@ -121,9 +121,9 @@ describe("the schedule and T5 length come from the folder", () => {
         const t = 1 - i / STEPS;
         return (2 * t) / (1 + t);
       });
-      fed.forEach((s, i) =>
-        assert.ok(Math.abs(s - expected[i]) < 1e-12, `sigma ${i}: ${s} vs ${expected[i]}`),
-      );
+      for (const [i, s] of fed.entries()) {
+        assert.ok(Math.abs(s - expected[i]) < 1e-12, `sigma ${i}: ${s} vs ${expected[i]}`);
+      }
       assert.notDeepEqual(fed, shifted);
       assert.notEqual(second.info.id, first.info.id, "cached inversions of the old schedule are not reused");
     } finally {
