@@ -1,35 +1,24 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import onnxProto from "onnx-proto";
 import { ModelLoadError } from "./errors/model-load-error.js";
 import { EXTERNAL_DATA_NAMES } from "./external-data.js";
 import { nvidiaSmiMemory } from "./gpu-memory.js";
 import type { ModelFolder } from "./model-folder.js";
-
-const { onnx } = onnxProto;
+import { readOnnxFileInfo } from "./onnx/onnx-signature.js";
 
 /** FLUX.1 is trained up to about 2 megapixels; beyond that it repeats and tiles subjects. */
 export const FLUX_MAX_MEGAPIXELS = 2.1;
-
-/** Fused attention ops that never hold a tokens x tokens matrix in memory. */
-const FUSED_ATTENTION_OPS = new Set([
-  "MultiHeadAttention",
-  "PackedMultiHeadAttention",
-  "Attention",
-  "GroupQueryAttention",
-]);
 
 const GB = 1e9;
 const fmt = (bytes: number) => `${(bytes / GB).toFixed(1)} GB`;
 
 /**
  * Whether the transformer's graph computes attention with fused kernels (ONNX Runtime's Flux optimizer
- * writes MultiHeadAttention). Reads the graph only; the weights stay on disk.
+ * writes MultiHeadAttention). Reads the graph only; external weights stay on disk.
  */
 export async function hasFusedAttention(transformerFile: string): Promise<boolean> {
-  const model = onnx.ModelProto.decode(await readFile(transformerFile));
-  return (model.graph?.node ?? []).some((n) => FUSED_ATTENTION_OPS.has(n.opType ?? ""));
+  return (await readOnnxFileInfo(transformerFile)).fusedAttention;
 }
 
 /** Bytes of a part's weights on disk: model.onnx plus its external data file, under either name. */
