@@ -208,6 +208,8 @@ export async function loadFluxModel(options: LoadFluxModelOptions): Promise<Flux
     const t5Length = await t5Limit(variant, folder.t5Tokenizer.configFiles, sigs.text_encoder_2);
     const t5 = await loadT5Tokenizer(folder, t5Length.maxTokens);
     const rank = (name: string) => sigs.transformer.inputs.find((i) => i.name === name)?.shape.length ?? 2;
+    const inputType = (name: string) =>
+      sigs.transformer.inputs.find((i) => i.name === name)?.type ?? "float32";
     const clipIdsType =
       sigs.text_encoder.inputs.find((i) => i.name === "input_ids")?.type === "int32" ? "int32" : "int64";
     const providers = opened.providers as Record<ComponentName, "cuda" | "cpu">;
@@ -261,6 +263,7 @@ export async function loadFluxModel(options: LoadFluxModelOptions): Promise<Flux
       t5,
       vae: folder.vae,
       idsRank: { img: rank("img_ids"), txt: rank("txt_ids") },
+      idsType: { img: inputType("img_ids"), txt: inputType("txt_ids") },
       clipIdsType,
       logger,
     });
