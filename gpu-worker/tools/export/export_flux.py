@@ -43,6 +43,7 @@ REQUIRED_MODULES = [
     ("optimum.exporters.onnx", "optimum-onnx"),
     ("onnx", "onnx"),
     ("onnxruntime", "onnxruntime"),
+    ("sympy", "sympy"),
     ("sentencepiece", "sentencepiece"),
     ("coloredlogs", "coloredlogs"),
     ("packaging", "packaging"),
