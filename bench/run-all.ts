@@ -7,7 +7,16 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const BENCHES = ["rf-engine", "solver", "pipeline", "queue", "discord-ack", "slack-ack", "encode-to-fit"];
+const BENCHES = [
+  "rf-engine",
+  "solver",
+  "pipeline",
+  "queue",
+  "discord-ack",
+  "slack-ack",
+  "encode-to-fit",
+  "model-memory",
+];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);

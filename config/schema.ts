@@ -66,6 +66,9 @@ export const envSchema = z.object({
   ),
   MODEL_DIR: optionalString,
   EXECUTION_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["auto", "cuda", "cpu"]).default("auto")),
+  TEXT_ENCODER_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["same", "cpu"]).default("same")),
+  VAE_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["same", "cpu"]).default("same")),
+  PROMPT_CACHE_TTL_SECONDS: int(24 * 3600, 0, 365 * 24 * 3600),
 
   DISCORD_TOKEN: optionalString,
   DISCORD_GUILD_ID: z.preprocess(

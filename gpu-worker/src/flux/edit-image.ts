@@ -13,13 +13,14 @@ import { resizeRgb } from "../../../src/images/rgb-image.js";
 import { createLogger } from "../../../src/logger.js";
 import {
   checkSolver,
+  DEV_SCHEDULE,
   edit,
   editSolver,
   etasForStrength,
-  fluxSigmas,
   gaussianNoise,
   imageSeqLen,
   invert,
+  scheduleSigmas,
   type Velocity,
 } from "../rf/index.js";
 import { inversionKey, sha256Hex } from "./inversion-key.js";
@@ -110,8 +111,10 @@ export async function editImage(
       return model.transformer({ hiddenStates: x, sigma, text, guidance, imgIds, seqLen });
     };
 
-  // 4. Schedules: Flux's shifted sigmas for this many image tokens, one per pass (their steps may differ).
-  const sigmas = fluxSigmas(steps, seqLen);
+  // 4. Schedules: the sigmas the model's scheduler config asks for (dev: shifted by token count),
+  //    one per pass (their steps may differ).
+  const schedule = model.info.schedule ?? DEV_SCHEDULE;
+  const sigmas = scheduleSigmas(steps, seqLen, schedule);
 
   let y0: Float32Array;
   let inverted: Float32Array;
@@ -133,7 +136,7 @@ export async function editImage(
     const noise = gaussianNoise(seqLen * PACKED_CHANNELS, params.inversionSeed);
     inverted = await timed("invert", () =>
       invert(y0, velocityFor(empty, 0), {
-        sigmas: inversionSteps === steps ? sigmas : fluxSigmas(inversionSteps, seqLen),
+        sigmas: inversionSteps === steps ? sigmas : scheduleSigmas(inversionSteps, seqLen, schedule),
         gamma: params.gamma,
         noise,
         solver,

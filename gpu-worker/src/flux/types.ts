@@ -3,6 +3,7 @@
  * (`editImage`), and between the recipe and the queue worker (params, result, cache, progress).
  */
 
+import type { FlowSchedule } from "../rf/schedule.js";
 import type { Solver } from "../rf/types.js";
 
 export type Sampler = "ode" | "sde";
@@ -24,8 +25,16 @@ export interface ModelInfo {
   /** Width of the T5 sequence features (4096 for Flux) and of CLIP's pooled output (768). */
   textDim: number;
   pooledDim: number;
-  /** Longest prompt in T5 tokens (512 for Flux; the EOS token included). */
+  /** Longest prompt in T5 tokens (512 for FLUX.1-dev, 256 for schnell; the EOS token included). */
   maxPromptTokens: number;
+  /** The folder's sigma schedule (scheduler_config.json); absent means FLUX.1-dev's. */
+  schedule?: FlowSchedule;
+  /** The provider each part runs on, when they differ by part (TEXT_ENCODER_PROVIDER, VAE_PROVIDER). */
+  providers?: Partial<
+    Record<"transformer" | "vae_encoder" | "vae_decoder" | "text_encoder" | "text_encoder_2", "cuda" | "cpu">
+  >;
+  /** Why EXECUTION_PROVIDER=auto runs on the CPU; null or absent when it does not. */
+  providerFallback?: string | null;
 }
 
 /** Text features of one prompt, computed once and reused across steps. */

@@ -7,7 +7,15 @@ export { edit } from "./edit.js";
 export { VelocityOutputError } from "./errors/velocity-output-error.js";
 export { invert } from "./invert.js";
 export { gaussianNoise } from "./noise.js";
-export { fluxSigmas, imageSeqLen, shiftMu } from "./schedule.js";
+export {
+  DEV_SCHEDULE,
+  type FlowSchedule,
+  fluxSigmas,
+  imageSeqLen,
+  SCHNELL_SCHEDULE,
+  scheduleSigmas,
+  shiftMu,
+} from "./schedule.js";
 export { checkSolver, editCalls, editSolver, SOLVERS, solverCalls } from "./solver.js";
 export { DEFAULT_ETA, etasForStrength } from "./strength.js";
 export type { EditOptions, InvertOptions, OnStep, Sampler, Solver, Velocity } from "./types.js";
