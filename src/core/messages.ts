@@ -77,7 +77,10 @@ export function gridCaption(spec: EditSpec, result: EditResultData): string {
   const tiles = result.tiles ?? [];
   const perPass = tiles.length > 1 ? tiles[1].transformerCalls : (tiles[0]?.transformerCalls ?? 0);
   const inversion = result.transformerCalls - perPass * tiles.length;
-  const cost = `${tiles.length} edit passes × ${perPass} + ${inversion > 0 ? `${inversion} for one inversion` : "the inversion reused"} = ${result.transformerCalls} transformer calls`;
+  const cost =
+    inversion > 0
+      ? `one inversion (${inversion}) + ${tiles.length} edit passes × ${perPass} = ${result.transformerCalls} transformer calls`
+      : `inversion reused + ${tiles.length} edit passes × ${perPass} = ${result.transformerCalls} transformer calls`;
   const lines = [`"${clip(spec.prompt, 500)}"`, `seed ${spec.seed} · ${cost} · ${seconds(result.totalMs)}`];
   if (result.isDemo) lines.push(DEMO_NOTICE);
   else lines.push(`model: ${result.modelName}`);

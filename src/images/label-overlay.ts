@@ -6,7 +6,9 @@ import sharp from "sharp";
  * it, only our own labels, and they are XML-escaped anyway.
  */
 export async function labelOverlay(text: string, imageWidth: number, imageHeight: number): Promise<Buffer> {
-  const fontPx = Math.max(12, Math.min(48, Math.round(Math.min(imageWidth, imageHeight) / 14)));
+  // As large as reads well, but small enough that the whole label fits across the picture.
+  const fitWidth = Math.floor((imageWidth * 0.9) / (text.length * 0.62 + 1));
+  const fontPx = Math.max(8, Math.min(48, Math.round(Math.min(imageWidth, imageHeight) / 10), fitWidth));
   const pad = Math.round(fontPx / 2);
   // A generous width estimate (DejaVu Sans averages ~0.6 em per glyph); the box is clipped to the tile.
   const boxW = Math.min(imageWidth, Math.round(text.length * fontPx * 0.62 + 2 * pad));

@@ -12,7 +12,7 @@ import { postWithHistory } from "./post-with-history.js";
 import { GRID_REACTIONS, pickControl } from "./team-controls.js";
 
 export function tileLabel(index: number, strength: number): string {
-  return `${index + 1} · strength ${formatStrength(strength)}`;
+  return `${index + 1} · ${formatStrength(strength)}`;
 }
 
 /**

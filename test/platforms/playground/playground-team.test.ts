@@ -12,13 +12,13 @@ import { launchChromium } from "./browser.js";
 const WAIT = { timeout: 60_000 };
 
 async function testPng(): Promise<Buffer> {
-  const width = 96;
-  const height = 64;
+  const width = 192;
+  const height = 128;
   const data = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 3;
-      const inSquare = x > 30 && x < 60 && y > 16 && y < 46;
+      const inSquare = x > 60 && x < 120 && y > 32 && y < 92;
       data[i] = inSquare ? 230 : (x * 255) / width;
       data[i + 1] = inSquare ? 40 : (y * 255) / height;
       data[i + 2] = 120;
@@ -62,7 +62,7 @@ describe("playground: team editing in a real browser", () => {
   let model: FlakyFluxModel;
 
   before(async () => {
-    model = new FlakyFluxModel(await loadFluxModel({ logger: testLogger() }));
+    model = new FlakyFluxModel(await loadFluxModel({ executionProvider: "cpu", logger: testLogger() }));
     stack = await startStack({ prefix: uniquePrefix("pg-team"), env: { PLAYGROUND_PORT: "0" }, model });
     playground = await startPlayground(stack.ctx);
     await stack.ctx.startDeliveries();
@@ -135,6 +135,9 @@ describe("playground: team editing in a real browser", () => {
       "Use 4 (1.0)",
     ]);
     await mkdir("test-artifacts", { recursive: true });
+    await alice.locator("[data-testid=toast]").evaluate((t) => {
+      (t as unknown as { hidden: boolean }).hidden = true;
+    });
     await grid.screenshot({ path: "test-artifacts/team-grid.png" });
     await compare.screenshot({ path: "test-artifacts/team-compare.png" });
 
