@@ -42,6 +42,8 @@ export class DeliveryRouter {
     );
 
     if (delivery.status === "done" && delivery.result?.tiles && this.deps.team) {
+      // The tiles must be findable the moment the grid shows: people pick within a second.
+      await this.deps.records.update(job.jobId, { status: "done", result: delivery.result });
       await postGrid(
         {
           adapter,

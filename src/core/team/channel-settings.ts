@@ -15,9 +15,9 @@ export const SETTING_FIELDS = ["strength", "steps", "sampler", "rerun", "tryStre
 export type SettingField = (typeof SETTING_FIELDS)[number];
 
 export const SETTING_LABELS: Record<SettingField, string> = {
-  strength: "default strength",
-  steps: "default steps",
-  sampler: "default sampler",
+  strength: "the default strength",
+  steps: "the default steps",
+  sampler: "the default sampler",
   rerun: "who may re-run",
   tryStrengths: "Try strengths",
 };
@@ -127,7 +127,7 @@ export function applyPatch(
 export function settingsAnnouncement(who: string, next: ChannelSettings, changed: SettingField[]): string {
   const parts = changed.map((f) => `${SETTING_LABELS[f]} to ${formatSetting(f, next[f])}`);
   const list = parts.length <= 1 ? parts.join("") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
-  return `⚙️ @${who} set the ${list}.`;
+  return `⚙️ @${who} set ${list}.`;
 }
 
 /** /edit-settings with no arguments: what this channel uses. */

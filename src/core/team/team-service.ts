@@ -66,7 +66,11 @@ export class TeamService {
     const gridJob = await this.d.team.gridJobOf(ref);
     if (gridJob) {
       const action = teamReaction(emoji, "grid");
-      return action ? this.act(gridJob, action, actor) : null;
+      if (!action) return null;
+      const outcome = await this.act(gridJob, action, actor);
+      const grid = outcome.ok ? null : await this.d.records.get(gridJob);
+      if (grid) await this.say(grid.job.origin, `⚠️ ${outcome.message}`);
+      return outcome;
     }
     const action = teamReaction(emoji, "result");
     if (!action) return null;

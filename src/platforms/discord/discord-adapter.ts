@@ -13,7 +13,7 @@ import type { MessageRef, Origin } from "../../core/types.js";
 import { encodeToFit, type FittedImage } from "../../images/encode-to-fit.js";
 import type { Logger } from "../../logger.js";
 import { DISCORD_LIMITS } from "./discord-limits.js";
-import { resultBody, statusBody } from "./discord-views.js";
+import { announceBody, resultBody, statusBody } from "./discord-views.js";
 import { StatusEditor } from "./status-editor.js";
 import { SAFE_THREAD_NAME } from "./thread-name.js";
 
@@ -128,7 +128,7 @@ export class DiscordAdapter implements PlatformAdapter {
     }
     const ref: MessageRef = { platform: "discord", channelId, messageId: message.id };
     await view.posted(ref);
-    for (const emoji of SUGGESTED_REACTIONS.unicode) {
+    for (const emoji of (view.reactions ?? SUGGESTED_REACTIONS).unicode) {
       try {
         await this.rest.put(
           Routes.channelMessageOwnReaction(channelId, message.id, encodeURIComponent(emoji)),
@@ -139,6 +139,17 @@ export class DiscordAdapter implements PlatformAdapter {
       }
     }
     return ref;
+  }
+
+  /** A jump link Discord renders as a link to the message (guild "@me" for direct messages). */
+  async messageLink(ref: MessageRef, origin: Origin): Promise<string> {
+    const guild = origin.workspaceId === "dm" ? "@me" : origin.workspaceId;
+    return `https://discord.com/channels/${guild}/${ref.channelId}/${ref.messageId}`;
+  }
+
+  /** One line in the channel for everyone (a settings change), with notifications off. */
+  async announce(channelId: string, text: string): Promise<void> {
+    await this.post(channelId, announceBody(text));
   }
 
   private async upload(

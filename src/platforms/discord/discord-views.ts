@@ -103,3 +103,8 @@ export function resultBody(
     flags: BOT_MESSAGE_FLAGS,
   };
 }
+
+/** A one-line channel announcement (a settings change): plain text, nobody notified. */
+export function announceBody(text: string) {
+  return { content: clipContent(text), allowed_mentions: NO_MENTIONS, flags: BOT_MESSAGE_FLAGS };
+}

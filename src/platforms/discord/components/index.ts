@@ -5,6 +5,12 @@ import { editAgainButton } from "./edit-again-button.js";
 import { editAgainModal } from "./edit-again-modal.js";
 import { editImageModal } from "./edit-image-modal.js";
 import { rerunButton } from "./rerun-button.js";
+import { teamButton } from "./team-button.js";
 
-export const buttons: ComponentModule<ButtonInteraction>[] = [rerunButton, editAgainButton, cancelButton];
+export const buttons: ComponentModule<ButtonInteraction>[] = [
+  rerunButton,
+  editAgainButton,
+  cancelButton,
+  teamButton,
+];
 export const modals: ComponentModule<ModalSubmitInteraction>[] = [editAgainModal, editImageModal];

@@ -23,9 +23,11 @@ export function onMessageReactionAdd(h: DiscordHandlerContext) {
       const member = guild ? (guild.members.cache.get(who.id) ?? null) : null;
       const actor = actorFromReaction(who, message.guildId ?? null, member, message.channelId);
       // The core's rule: other emoji, bots and the bot itself are ignored without a word.
+      const ref: MessageRef = { platform: "discord", channelId: message.channelId, messageId: message.id };
+      // Team reactions first (the core reads them by message kind: 1️⃣-4️⃣ on a grid pick a tile).
+      if (!actor.isBot && (await h.ctx.team.reaction(ref, reaction.emoji.name ?? "", actor))) return;
       const action = reactionAction(reaction.emoji.name ?? "", actor, h.client.user?.id);
       if (!action) return;
-      const ref: MessageRef = { platform: "discord", channelId: message.channelId, messageId: message.id };
       const outcome = await h.ctx.service.rerunFromMessage(ref, action, actor);
       if (outcome && !outcome.ok) h.logger.info({ code: outcome.error.code, ref }, "reaction refused");
     } catch (err) {
