@@ -38,6 +38,7 @@ const d = config.defaults;
 
 /** PSNR of two equally sized 8-bit RGB buffers, in dB. */
 function psnr(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) throw new Error(`cannot compare ${a.length} with ${b.length} bytes`);
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += (a[i] - b[i]) ** 2;
   return 10 * Math.log10((255 * 255) / (sum / a.length));
@@ -50,8 +51,9 @@ function coolness(rgb: Uint8Array): number {
   return sum / (rgb.length / 3);
 }
 
-async function rgbOf(png: Uint8Array): Promise<Buffer> {
-  return sharp(png).removeAlpha().raw().toBuffer();
+/** The output's pixels at the input's size (the working size can trim a few pixels off an edge). */
+async function rgbAt(png: Uint8Array, width: number, height: number): Promise<Buffer> {
+  return sharp(png).removeAlpha().resize(width, height, { fit: "fill" }).raw().toBuffer();
 }
 
 /** Encode and decode at the working size, then back to the input's size: the VAE's own loss. */
@@ -61,7 +63,11 @@ async function roundTrip(model: FluxModel, image: Buffer): Promise<number> {
   const pixels = rgbToPlanar(await resizeRgb(input, working.width, working.height));
   const latent = await model.vaeEncode(pixels, working.width, working.height);
   const decoded = await model.vaeDecode(latent, working.width, working.height);
-  const back = await resizeRgb(planarToRgb(decoded, working.width, working.height), input.width, input.height);
+  const back = await resizeRgb(
+    planarToRgb(decoded, working.width, working.height),
+    input.width,
+    input.height,
+  );
   return psnr(back.data, input.data);
 }
 
@@ -71,9 +77,7 @@ async function main(): Promise<void> {
     executionProvider: config.model.executionProvider,
     logger: createLogger({ level: "warn" }),
   });
-  const files = (await readdir(values.photos))
-    .filter((f) => /\.(jpe?g|png|webp)$/i.test(f))
-    .sort();
+  const files = (await readdir(values.photos)).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort();
   process.stdout.write(
     `model: ${model.info.id}${model.info.isDemo ? " (demo)" : ""}; defaults: ${d.steps} steps, ${d.sampler}, ` +
       `gamma ${d.gamma}, eta ${d.eta}, guidance ${d.guidance}, ${config.limits.targetMegapixels} MP\n\n`,
@@ -85,9 +89,9 @@ async function main(): Promise<void> {
   let allMet = true;
   for (const file of files) {
     const image = await readFile(path.join(values.photos, file));
-    const input = (await normaliseImage(image)).data;
+    const { data: input, width, height } = await normaliseImage(image);
     const run = async (prompt: string, strength: number) =>
-      rgbOf(
+      rgbAt(
         (
           await editImage(model, {
             image,
@@ -103,6 +107,8 @@ async function main(): Promise<void> {
             targetMegapixels: config.limits.targetMegapixels,
           } satisfies EditImageParams)
         ).png,
+        width,
+        height,
       );
     const vae = await roundTrip(model, image);
     const [p0, p5, p1] = [

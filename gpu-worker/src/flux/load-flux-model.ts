@@ -175,6 +175,10 @@ export async function loadFluxModel(options: LoadFluxModelOptions): Promise<Flux
     const { textDim, pooledDim } = textDims(folder, sigs);
     const variant = detectVariant(sigs.transformer);
     const rank = (name: string) => sigs.transformer.inputs.find((i) => i.name === name)?.shape.length ?? 2;
+    const idsType = (name: string) => {
+      const type = sigs.transformer.inputs.find((i) => i.name === name)?.type;
+      return type === "int64" ? "int64" : type === "float16" ? "float16" : "float32";
+    };
     const clipIdsType =
       sigs.text_encoder.inputs.find((i) => i.name === "input_ids")?.type === "int32" ? "int32" : "int64";
     const info: ModelInfo = {
@@ -209,6 +213,7 @@ export async function loadFluxModel(options: LoadFluxModelOptions): Promise<Flux
       t5,
       vae: folder.vae,
       idsRank: { img: rank("img_ids"), txt: rank("txt_ids") },
+      idsType: { img: idsType("img_ids"), txt: idsType("txt_ids") },
       clipIdsType,
       logger,
     });

@@ -14,9 +14,18 @@ export interface FluxModelParts {
   vae: { scalingFactor: number; shiftFactor: number; latentChannels: number };
   /** Ranks of img_ids / txt_ids: 2 in current exports, 3 (with a batch axis) in exports before diffusers 0.31. */
   idsRank: { img: number; txt: number };
+  /** Element types of img_ids / txt_ids as the graph declares them: int64 in current exports. */
+  idsType?: { img: PositionType; txt: PositionType };
   clipIdsType: "int64" | "int32";
   logger: Logger;
   promptCacheSize?: number;
+}
+
+export type PositionType = "int64" | "float32" | "float16";
+
+/** Position ids (small whole numbers) in the type the graph declares; float16 is converted by the host. */
+function positions(values: Float32Array, type: PositionType): BigInt64Array | Float32Array {
+  return type === "int64" ? BigInt64Array.from(values, (v) => BigInt(Math.round(v))) : values;
 }
 
 function ids(values: number[], type: "int64" | "int32"): BigInt64Array | Int32Array {
@@ -30,13 +39,13 @@ function ids(values: number[], type: "int64" | "int32"): BigInt64Array | Int32Ar
 export class OnnxFluxModel implements FluxModel {
   readonly info: ModelInfo;
   private readonly prompts: LruCache<string, Promise<PromptEmbedding>>;
-  private readonly txtIds: Float32Array;
+  private readonly txtIds: BigInt64Array | Float32Array;
   private closed = false;
 
   constructor(private readonly parts: FluxModelParts) {
     this.info = parts.info;
     this.prompts = new LruCache(parts.promptCacheSize ?? 16);
-    this.txtIds = new Float32Array(parts.t5.maxTokens * 3);
+    this.txtIds = positions(new Float32Array(parts.t5.maxTokens * 3), parts.idsType?.txt ?? "float32");
   }
 
   private ensureOpen(): void {
@@ -151,7 +160,10 @@ export class OnnxFluxModel implements FluxModel {
       encoder_hidden_states: { data: input.text.sequence, dims: [1, seqTokens, textDim] },
       pooled_projections: { data: input.text.pooled, dims: [1, pooledDim] },
       timestep: { data: Float32Array.of(input.sigma), dims: [1] },
-      img_ids: { data: input.imgIds, dims: img === 3 ? [1, L, 3] : [L, 3] },
+      img_ids: {
+        data: positions(input.imgIds, this.parts.idsType?.img ?? "float32"),
+        dims: img === 3 ? [1, L, 3] : [L, 3],
+      },
       txt_ids: { data: this.txtIds, dims: txt === 3 ? [1, seqTokens, 3] : [seqTokens, 3] },
     };
     if (hasGuidance) feeds.guidance = { data: Float32Array.of(input.guidance), dims: [1] };
