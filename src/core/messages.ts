@@ -1,13 +1,19 @@
 import { formatMegabytes } from "../images/errors/download-error.js";
 import type { EditResultData, EditSpec, JobProgressData } from "../queue/job-schemas.js";
+import { trailingNumberHint } from "./strength-hint.js";
 
 /**
  * Every sentence the bot shows people, in one place, in plain words. Platforms add their own
  * formatting (mentions, bold) around these, never other wording.
  */
 
+/** Under every demo result: what ran, what it can do, how to get real edits. */
 export const DEMO_NOTICE =
-  "Demo mode: no Flux model is configured (MODEL_DIR), so this ran the tiny demo model and the picture is not a real edit.";
+  "Demo mode: this ran the demo model, not Flux. The demo model recolours by prompt words (winter, sunset, night, autumn, spring, desert, neon, sepia, black and white, colours); connect a Flux model (MODEL_DIR) for real edits.";
+
+/** The playground's banner before anything has run. */
+export const DEMO_BANNER =
+  "Demo mode: this playground runs the demo model, not Flux. It recolours by prompt words (winter, sunset, night, autumn, spring, desert, neon, sepia, black and white, colours); connect a Flux model (MODEL_DIR) for real edits.";
 
 export const SCHNELL_NOTICE =
   "FLUX.1-schnell is not guidance-distilled like FLUX.1-dev and inverts poorly: expect edits that keep less of the original.";
@@ -42,7 +48,8 @@ export function submittedText(spec: EditSpec, kind: "new" | "rerun" | "chain", w
       : kind === "chain"
         ? `Editing the result again${by}: "${clip(spec.prompt, 200)}"`
         : `Editing${by}: "${clip(spec.prompt, 200)}" at strength ${formatStrength(spec.strength)}`;
-  return what;
+  const hint = kind === "rerun" ? null : trailingNumberHint(spec.prompt);
+  return hint ? `${what}\n${hint}` : what;
 }
 
 export function resultCaption(spec: EditSpec, result: EditResultData): string {
@@ -128,10 +135,19 @@ export const NO_IMAGE_IN_CHANNEL =
 export const NO_IMAGE_IN_THREAD =
   "I can't find an image in this message or its thread. Share one here and mention me again with a prompt.";
 
-/** Names the message /edit took its picture from, so nobody wonders which one it was. */
-export function tookNewestImageText(link: string, fileName?: string, sharedBy?: string): string {
-  const what = fileName ? `"${clip(fileName, 80)}"` : "the newest image";
-  return `Editing ${what}${sharedBy ? ` shared by ${sharedBy}` : ""}: ${link}`;
+/**
+ * Names the message /edit took its picture from, so nobody wonders which one it was (the rule is
+ * src/core/newest-image.ts). `where` says whether it was the thread's newest or the channel's.
+ */
+export function tookNewestImageText(
+  link: string | undefined,
+  fileName?: string,
+  sharedBy?: string,
+  where: "thread" | "channel" = "channel",
+): string {
+  const what = fileName ? `"${clip(fileName, 80)}"` : "the image";
+  const by = sharedBy ? ` shared by ${sharedBy}` : "";
+  return `No image in your message, so I'm editing the newest one in this ${where}: ${what}${by}${link ? `: ${link}` : "."}`;
 }
 
 /** Labels of the modal that asks for a prompt and a strength. */
@@ -158,6 +174,34 @@ export const PLAYGROUND_HELP = [
   "A bare `/edit` in a thread edits the newest picture there. `/queue` shows the queue and your edits.",
   "On a result: ➖ ➕ weaker/stronger, 1️⃣–🔟 a strength, 🎲 a new seed, ✖ cancels.",
 ].join("\n");
+
+/** What an empty playground channel shows: what this is, how to edit, what strength means. */
+export const PLAYGROUND_GREETING = {
+  title: "Welcome to the rf-edit playground",
+  lines: [
+    "This is a local chat channel with the rf-edit bot in it: the same bot that runs in Discord and Slack.",
+    "To edit a picture, drop an image here (or pick one with 📎) and type `/edit make it winter`, then press Send.",
+    "Strength (0-1, default 0.5) is how far the edit may move from your picture: 0 keeps it, 1 lets the prompt take over. Add it at the end: `/edit make it winter 0.7`.",
+    "On a result, press Stronger or Weaker, or react 1️⃣-🔟 for a strength. /help shows everything.",
+  ],
+} as const;
+
+/** Someone typed without the slash: say how commands start, with their own words where they fit. */
+export function noSlashHint(text: string, withImage: boolean): string {
+  const trimmed = text.trim();
+  const edit = /^edit\b\s*(.*)$/i.exec(trimmed);
+  const prompt = clip(edit ? edit[1] || "make it winter" : trimmed, 120);
+  if (edit || withImage) {
+    const where = withImage
+      ? "with the picture attached, or in its thread"
+      : "with an image attached, or in the thread of one";
+    return `Commands start with a slash: type \`/edit ${prompt}\` ${where}.`;
+  }
+  return "I only answer commands. To edit a picture, attach it and type `/edit make it winter`; /help shows more.";
+}
+
+export const IMAGE_ONLY_HINT =
+  "Got the picture. To edit it, reply in this thread with `/edit <what to change>`, e.g. `/edit make it winter`.";
 
 export const PLAYGROUND_NEEDS_NAME = "Pick a display name first, then try again.";
 

@@ -158,7 +158,10 @@ export function promptPrior(counts: ArrayLike<number>): ChannelPrior {
     }
   };
   if (total === 0) add(channelPrior(NEUTRAL), 1);
-  else MOOD_WORDS.forEach((word, k) => add(channelPrior(word), (counts[k] ?? 0) / total));
+  else
+    MOOD_WORDS.forEach((word, k) => {
+      add(channelPrior(word), (counts[k] ?? 0) / total);
+    });
   return { mean, spread };
 }
 

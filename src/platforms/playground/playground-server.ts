@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEMO_NOTICE, PLAYGROUND_NEEDS_NAME, uploadTooLargeText } from "../../core/messages.js";
+import { DEMO_BANNER, PLAYGROUND_NEEDS_NAME, uploadTooLargeText } from "../../core/messages.js";
 import { SUGGESTED_REACTIONS } from "../../core/rerun-action.js";
 import type { Logger } from "../../logger.js";
 import type { ChannelStore } from "./channel-store.js";
@@ -85,7 +85,7 @@ export class PlaygroundServer {
       if (path === "/api/info")
         return this.json(res, 200, {
           ...(await this.d.info()),
-          demoNotice: DEMO_NOTICE,
+          demoNotice: DEMO_BANNER,
           reactions: PICKER,
           maxImageBytes: this.d.maxImageBytes,
         });

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { failedText, NO_IMAGE_IN_CHANNEL, tookNewestImageText } from "../../../../core/messages.js";
+import { findNewestImage } from "../../../../core/newest-image.js";
 import { parseEditText } from "../../parse-edit-text.js";
 import { mention } from "../../slack-actors.js";
 import { slackOrigin } from "../../slack-origin.js";
@@ -14,8 +15,12 @@ export function editCommand(deps: ListenerDeps) {
     await ack();
     await deps.work.run("/edit", async () => {
       const { prompt, strength } = parseEditText(command.text);
-      const found = await deps.locator.newestInChannel(command.channel_id);
-      if (!found) {
+      // Slash commands are never typed in a thread on Slack, so the rule's thread step does not apply.
+      const newest = await findNewestImage({
+        inChannel: () => deps.locator.newestInChannel(command.channel_id),
+      });
+      const found = newest?.image;
+      if (!newest || !found) {
         await respond({ response_type: "ephemeral", text: failedText(NO_IMAGE_IN_CHANNEL) });
         return;
       }
@@ -27,6 +32,7 @@ export function editCommand(deps: ListenerDeps) {
           link ?? message.ts,
           file.name,
           message.user ? mention(message.user) : undefined,
+          newest.where,
         ),
       });
       await deps.service.submit({
