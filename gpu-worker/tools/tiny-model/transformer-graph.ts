@@ -73,13 +73,14 @@ export function buildTransformerGraph(dims: TransformerDims, precision: Precisio
   const neutral = channelPrior(NEUTRAL);
   const neutralMean = packed(neutral.mean.map((x) => x * LATENT_PER_COEFFICIENT));
   const neutralSpread = packed(neutral.spread.map((x) => x * LATENT_PER_COEFFICIENT));
+  const tokenAxis = i64("token_axis", [1]);
   const mix = (name: string, table: Float32Array, fallback: Float32Array) =>
     g.node("Unsqueeze", [
       g.node("Add", [
         g.node("MatMul", [weights, g.weight(`${name}_table`, [MOOD_COUNT, 64], table)]),
         g.node("Mul", [neutralWeight, g.weight(`${name}_neutral`, [64], fallback)]),
       ]),
-      i64("token_axis", [1]),
+      tokenAxis,
     ]); // [B,1,64]
   const m = mix("mean", meanTable, neutralMean);
   const q = mix("spread", spreadTable, neutralSpread);

@@ -59,11 +59,18 @@ async function open(
 ): Promise<Omit<Extract<WorkerResponse, { op: "opened" }>, "id" | "op">> {
   const notes: Note[] = [];
   let provider: "cuda" | "cpu" = setting === "cpu" ? "cpu" : "cuda";
-  if (setting === "auto" && !cudaProviderInstalled()) {
-    notes.push({
-      level: "info",
-      message: "The CUDA provider of onnxruntime is not installed; running on the CPU.",
-    });
+  if (setting !== "cpu" && !cudaProviderInstalled()) {
+    // Not even asked for: onnxruntime would print its own red "Failed to load library" line to stderr
+    // before throwing, which reads like a crash. Same outcome, said once, in our words.
+    notes.push(
+      setting === "auto"
+        ? { level: "info", message: "The CUDA provider of onnxruntime is not installed; running on the CPU." }
+        : {
+            level: "warn",
+            message:
+              "CUDA is not available (the CUDA provider of onnxruntime is not installed: run `npm run gpu:install-cuda`); running on the CPU.",
+          },
+    );
     provider = "cpu";
   }
   const signatures: Record<string, ModelSignature> = {};
