@@ -60,6 +60,8 @@ export function resultCaption(spec: EditSpec, result: EditResultData): string {
   if (result.isDemo) lines.push(DEMO_NOTICE);
   else lines.push(`model: ${result.modelName}`);
   if (!result.isDemo && /schnell/i.test(result.modelName)) lines.push(SCHNELL_NOTICE);
+  const hint = trailingNumberHint(spec.prompt);
+  if (hint) lines.push(hint);
   lines.push("React ➖ ➕ for weaker/stronger, 1️⃣–🔟 for a strength, 🎲 for a new seed.");
   return lines.join("\n");
 }
@@ -186,18 +188,17 @@ export const PLAYGROUND_GREETING = {
   ],
 } as const;
 
-/** Someone typed without the slash: say how commands start, with their own words where they fit. */
+/**
+ * Someone typed without the slash. Whatever they wrote is most likely what they want done to a
+ * picture, so the hint shows it as the command they meant.
+ */
 export function noSlashHint(text: string, withImage: boolean): string {
-  const trimmed = text.trim();
-  const edit = /^edit\b\s*(.*)$/i.exec(trimmed);
-  const prompt = clip(edit ? edit[1] || "make it winter" : trimmed, 120);
-  if (edit || withImage) {
-    const where = withImage
-      ? "with the picture attached, or in its thread"
-      : "with an image attached, or in the thread of one";
-    return `Commands start with a slash: type \`/edit ${prompt}\` ${where}.`;
-  }
-  return "I only answer commands. To edit a picture, attach it and type `/edit make it winter`; /help shows more.";
+  const edit = /^edit\b\s*(.*)$/i.exec(text.trim());
+  const prompt = clip(edit ? edit[1] || "make it winter" : text, 120);
+  const where = withImage
+    ? "with the picture attached, or in its thread"
+    : "with an image attached, or in the thread of one";
+  return `Commands start with a slash: type \`/edit ${prompt}\` ${where}. /help shows more.`;
 }
 
 export const IMAGE_ONLY_HINT =

@@ -64,8 +64,8 @@ function el(tag, attrs = {}, ...children) {
 }
 
 // Backticks mark commands in the bot's sentences: shown as code, built from text nodes only.
-function richText(text) {
-  const box = el("div", { class: "text", "data-testid": "text" });
+function richText(text, testid = "text") {
+  const box = el("div", { class: "text", "data-testid": testid });
   text.split("`").forEach((part, i) => box.append(i % 2 ? el("code", {}, part) : part));
   return box;
 }
@@ -260,7 +260,7 @@ function showGreeting() {
       "section",
       { id: "greeting", class: "greeting", "data-testid": "greeting" },
       el("h2", {}, g.title),
-      ...g.lines.map((line) => richText(line)),
+      ...g.lines.map((line) => richText(line, "greeting-line")),
     ),
   );
 }
