@@ -13,11 +13,19 @@ import type { DiscordHandlerContext } from "./handler-context.js";
 export async function startEdit(
   interaction: RepliableInteraction,
   h: DiscordHandlerContext,
-  req: { image: ImageInput; prompt: string; strength?: number; seed?: number; sourceMessageId?: string },
+  req: {
+    image: ImageInput;
+    prompt: string;
+    strength?: number;
+    seed?: number;
+    sourceMessageId?: string;
+    /** A line under the header, e.g. which image a bare /edit took. */
+    note?: string;
+  },
 ): Promise<void> {
   const actor = actorFromInteraction(interaction);
   const reply = await interaction.editReply({
-    content: requestHeaderText(`<@${actor.userId}>`, req.prompt),
+    content: [requestHeaderText(`<@${actor.userId}>`, req.prompt), req.note].filter(Boolean).join("\n"),
     allowedMentions: NO_MENTIONS,
   });
   if (!interaction.channelId) throw new Error("interaction has no channel");
