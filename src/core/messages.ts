@@ -134,6 +134,13 @@ export const NO_OPEN_JOB = "You have no edits waiting or running to cancel.";
 export const NO_IMAGE_IN_CHANNEL =
   "I can't find an image in this channel's recent messages. Share one, then use /edit again (or use \"Edit image\" on the message).";
 
+/**
+ * Discord hides the attachments of other people's messages from bots without the Message Content
+ * intent, even when fetched over REST; its own results stay visible (docs/discord.md).
+ */
+export const NO_IMAGE_SEEN_ON_DISCORD =
+  'I can\'t see an image in this thread or channel. Attach one to /edit, or use "Edit image" on the message with the picture (Apps menu).';
+
 export const NO_IMAGE_IN_THREAD =
   "I can't find an image in this message or its thread. Share one here and mention me again with a prompt.";
 

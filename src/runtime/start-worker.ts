@@ -26,7 +26,9 @@ export async function startWorker(
       logger,
     }));
   if (flux.info.isDemo) {
-    logger.warn("MODEL_DIR is not set: running the demo model, which only recolours by prompt words. Results are not real edits.");
+    logger.warn(
+      "MODEL_DIR is not set: running the demo model, which only recolours by prompt words. Results are not real edits.",
+    );
   }
   const worker = new EditWorker({ config, redis, model: flux, logger });
   await worker.start();

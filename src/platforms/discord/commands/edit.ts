@@ -1,7 +1,7 @@
 import type { ChatInputCommandInteraction, Message } from "discord.js";
 import { DISCORD_COMMAND, EDIT_OPTION } from "../../../../commands/discord-commands.js";
 import type { ImageInput } from "../../../core/edit-request.js";
-import { NO_IMAGE_IN_CHANNEL, tookNewestImageText } from "../../../core/messages.js";
+import { NO_IMAGE_SEEN_ON_DISCORD, tookNewestImageText } from "../../../core/messages.js";
 import { findNewestImage } from "../../../core/newest-image.js";
 import type { DiscordHandlerContext } from "../handler-context.js";
 import { imageFromAttachment, imageFromMessage } from "../image-source.js";
@@ -29,7 +29,7 @@ export async function execute(
   else {
     const found = await newestImage(interaction, h.attachmentHosts);
     if (!found) {
-      await interaction.editReply(NO_IMAGE_IN_CHANNEL);
+      await interaction.editReply(NO_IMAGE_SEEN_ON_DISCORD);
       return;
     }
     image = found.image.input;
