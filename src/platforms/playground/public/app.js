@@ -66,7 +66,9 @@ function el(tag, attrs = {}, ...children) {
 // Backticks mark commands in the bot's sentences: shown as code, built from text nodes only.
 function richText(text, testid = "text") {
   const box = el("div", { class: "text", "data-testid": testid });
-  text.split("`").forEach((part, i) => box.append(i % 2 ? el("code", {}, part) : part));
+  text.split("`").forEach((part, i) => {
+    box.append(i % 2 ? el("code", {}, part) : part);
+  });
   return box;
 }
 
