@@ -1,8 +1,9 @@
 import type { ChatInputCommandInteraction, Message } from "discord.js";
 import { DISCORD_COMMAND, EDIT_OPTION } from "../../../../commands/discord-commands.js";
 import type { ImageInput } from "../../../core/edit-request.js";
-import { NO_IMAGE_SEEN_ON_DISCORD, tookNewestImageText } from "../../../core/messages.js";
+import { failedText, NO_IMAGE_SEEN_ON_DISCORD, tookNewestImageText } from "../../../core/messages.js";
 import { findNewestImage } from "../../../core/newest-image.js";
+import { clipContent, NO_MENTIONS } from "../discord-views.js";
 import type { DiscordHandlerContext } from "../handler-context.js";
 import { imageFromAttachment, imageFromMessage } from "../image-source.js";
 import { startEdit } from "../start-edit.js";
@@ -29,13 +30,18 @@ export async function execute(
   else {
     const found = await newestImage(interaction, h.attachmentHosts);
     if (!found) {
-      await interaction.editReply(NO_IMAGE_SEEN_ON_DISCORD);
+      await interaction.editReply({
+        content: clipContent(failedText(NO_IMAGE_SEEN_ON_DISCORD)),
+        allowedMentions: NO_MENTIONS,
+      });
       return;
     }
     image = found.image.input;
     const m = found.image.message;
     const name = [...m.attachments.values()].find((a) => a.contentType?.startsWith("image/"))?.name;
-    note = tookNewestImageText(m.url, name, `<@${m.author.id}>`, found.where);
+    // Named, not mentioned, like the requester in the header.
+    const by = m.member?.displayName ?? m.author.globalName ?? m.author.username;
+    note = tookNewestImageText(m.url, name, by, found.where);
   }
   await startEdit(interaction, h, {
     image,
