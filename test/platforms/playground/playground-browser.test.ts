@@ -72,6 +72,22 @@ describe("playground in a real browser, as a newcomer finds it", () => {
     assert.match(greetingText, /Strength/);
     assert.match((await carol.textContent("[data-testid=demo-banner]")) ?? "", /runs the demo model/);
 
+    // An /edit with no picture anywhere yet: the answer is in the thread and repeated in a toast,
+    // which must not cover the answer it repeats.
+    await carol.fill("input[data-testid=text]", "/edit make it winter");
+    await carol.click("[data-testid=send]");
+    const answer = carol.locator("[data-testid=thread] [data-testid=bot-message]", {
+      hasText: "I need an image",
+    });
+    await answer.waitFor();
+    const toast = carol.locator("[data-testid=toast]:not([hidden])");
+    await toast.waitFor();
+    const [a, t] = [await answer.boundingBox(), await toast.boundingBox()];
+    assert.ok(a && t);
+    const overlaps =
+      a.x < t.x + t.width && t.x < a.x + a.width && a.y < t.y + t.height && t.y < a.y + a.height;
+    assert.ok(!overlaps, `toast ${JSON.stringify(t)} covers the answer ${JSON.stringify(a)}`);
+
     // Typing without the slash gets a hint in the thread of that message; the greeting gives way.
     await carol.fill("input[data-testid=text]", "make it winter");
     await carol.click("[data-testid=send]");
