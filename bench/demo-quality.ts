@@ -1,8 +1,8 @@
 /**
  * What a new user sees from the demo model: `npx tsx bench/demo-quality.ts [--model DIR] [--photos DIR]`.
- * Edits the shipped photographs (bench/photos, see SOURCES.md there) at the product defaults (the
- * settings `npm run edit` uses: config defaults, 28 steps, SDE, gamma 0.5, eta 0.9, 1 megapixel) and
- * prints, per photo:
+ * Edits the shipped photographs (bench/photos, see SOURCES.md there) with exactly the settings
+ * `npm run edit` uses when only --image, --prompt and --strength are given (its own argument parser)
+ * and prints, per photo:
  *   - the VAE round trip's PSNR (encode, decode, nothing else),
  *   - the edit's PSNR against the input at strength 0, 0.5 and 1 ("make it winter"),
  *   - how far apart "make it winter" and "a golden sunset" are in colour at strength 1.
@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import sharp from "sharp";
 import { loadConfig } from "../config/index.js";
+import { parseEditArgs } from "../gpu-worker/src/cli/edit-args.js";
 import { editImage } from "../gpu-worker/src/flux/edit-image.js";
 import { loadFluxModel } from "../gpu-worker/src/flux/load-flux-model.js";
 import type { EditImageParams, FluxModel } from "../gpu-worker/src/flux/types.js";
@@ -34,7 +35,6 @@ const { values } = parseArgs({
 });
 
 const config = loadConfig();
-const d = config.defaults;
 
 /** PSNR of two equally sized 8-bit RGB buffers, in dB. */
 function psnr(a: Uint8Array, b: Uint8Array): number {
@@ -78,9 +78,11 @@ async function main(): Promise<void> {
     logger: createLogger({ level: "warn" }),
   });
   const files = (await readdir(values.photos)).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort();
+  const shown = parseEditArgs(["--image", "x", "--prompt", "x", "--out", "x"], config);
   process.stdout.write(
-    `model: ${model.info.id}${model.info.isDemo ? " (demo)" : ""}; defaults: ${d.steps} steps, ${d.sampler}, ` +
-      `gamma ${d.gamma}, eta ${d.eta}, guidance ${d.guidance}, ${config.limits.targetMegapixels} MP\n\n`,
+    `model: ${model.info.id}${model.info.isDemo ? " (demo)" : ""}; npm run edit's defaults: ` +
+      `${shown?.steps} steps (inversion ${shown?.inversionSteps}), ${shown?.sampler}, ${shown?.solver}, ` +
+      `gamma ${shown?.gamma}, eta ${shown?.eta}, guidance ${shown?.guidance}, ${shown?.targetMegapixels} MP\n\n`,
   );
   process.stdout.write(
     "| photo | VAE round trip | winter s=0 | s=0.5 | s=1 | blue-red: winter / sunset (s=1) | targets |\n" +
@@ -90,26 +92,30 @@ async function main(): Promise<void> {
   for (const file of files) {
     const image = await readFile(path.join(values.photos, file));
     const { data: input, width, height } = await normaliseImage(image);
-    const run = async (prompt: string, strength: number) =>
-      rgbAt(
-        (
-          await editImage(model, {
-            image,
-            prompt,
-            strength,
-            seed: 0,
-            steps: d.steps,
-            gamma: d.gamma,
-            eta: d.eta,
-            sampler: d.sampler,
-            guidance: d.guidance,
-            inversionSeed: d.inversionSeed,
-            targetMegapixels: config.limits.targetMegapixels,
-          } satisfies EditImageParams)
-        ).png,
-        width,
-        height,
+    const run = async (prompt: string, strength: number) => {
+      // Exactly what `npm run edit -- --image F --prompt P --strength S` would run.
+      const a = parseEditArgs(
+        ["--image", file, "--prompt", prompt, "--strength", String(strength), "--out", "out.png"],
+        config,
       );
+      if (!a) throw new Error("parseEditArgs returned no arguments");
+      const params: EditImageParams = {
+        image,
+        prompt: a.prompt,
+        strength: a.strength,
+        seed: a.seed,
+        steps: a.steps,
+        inversionSteps: a.inversionSteps,
+        gamma: a.gamma,
+        eta: a.eta,
+        sampler: a.sampler,
+        solver: a.solver,
+        guidance: a.guidance,
+        inversionSeed: a.inversionSeed,
+        targetMegapixels: a.targetMegapixels,
+      };
+      return rgbAt((await editImage(model, params)).png, width, height);
+    };
     const vae = await roundTrip(model, image);
     const [p0, p5, p1] = [
       psnr(await run("make it winter", 0), input),

@@ -9,12 +9,14 @@ import { fileURLToPath } from "node:url";
 
 const BENCHES = [
   "rf-engine",
+  "solver",
   "pipeline",
   "demo-quality",
   "queue",
   "discord-ack",
   "slack-ack",
   "encode-to-fit",
+  "model-memory",
 ];
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -4,6 +4,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
+import { editSteps, parseConfig } from "../../../config/index.js";
 import { editImage } from "../../../gpu-worker/src/flux/edit-image.js";
 import { latentImageIds } from "../../../gpu-worker/src/flux/latent-ids.js";
 import { loadFluxModel } from "../../../gpu-worker/src/flux/load-flux-model.js";
@@ -206,18 +207,21 @@ describe("the demo model is an exact Gaussian flow, end to end through the ONNX 
     }
   });
 
-  describe("on real photographs at the product defaults (SDE, gamma 0.5, eta 0.9, 28 steps)", () => {
+  describe("on real photographs at the product defaults", () => {
+    // The settings' defaults (SDE, midpoint inversion, gamma 0.5, eta 0.9), smaller pictures.
+    const d = parseConfig({}).defaults;
     const params = (image: Buffer, over: Partial<EditImageParams>): EditImageParams => ({
       image,
       prompt: "make it winter",
-      strength: 0.5,
+      strength: d.strength,
       seed: 0,
-      steps: 28,
-      gamma: 0.5,
-      eta: 0.9,
-      sampler: "sde",
-      guidance: 3.5,
-      inversionSeed: 0,
+      ...editSteps(d, { sampler: d.sampler, solver: d.solver }),
+      gamma: d.gamma,
+      eta: d.eta,
+      sampler: d.sampler,
+      solver: d.solver,
+      guidance: d.guidance,
+      inversionSeed: d.inversionSeed,
       targetMegapixels: MEGAPIXELS,
       ...over,
     });
