@@ -170,7 +170,7 @@ export class EditWorker {
               inversionSeed: data.spec.inversionSeed,
               targetMegapixels: this.o.config.limits.targetMegapixels,
             },
-            { cache: this.cache, onProgress: (p) => onProgress({ ...p, ...pass }), signal },
+            { cache: this.cache, onProgress: (p) => onProgress({ ...p, ...pass }), signal, logger: log },
           ),
         );
       }
