@@ -5,6 +5,8 @@ export const SLACK_COMMAND = {
   edit: "/edit",
   editQueue: "/edit-queue",
   editCancel: "/edit-cancel",
+  editSettings: "/edit-settings",
+  editHistory: "/edit-history",
 } as const;
 
 /** The message shortcut "Edit image": its callback_id. */
@@ -28,6 +30,9 @@ export const SLACK_BOT_SCOPES = [
   "im:history",
   "mpim:history",
   "users:read",
+  // conversations.info: a channel's creator may change its edit settings (/edit-settings).
+  "channels:read",
+  "groups:read",
 ] as const;
 
 /** Absolute path of the manifest a user pastes into Slack's app page. */

@@ -1,3 +1,4 @@
+import { SETTING_FIELDS, SETTING_OPTION_NAMES } from "../../src/core/team/channel-settings.js";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { discordCommands } from "../../commands/discord-commands.js";
@@ -29,7 +30,17 @@ describe("Discord command definitions", () => {
       options?: Array<Record<string, unknown>>;
     }>;
     const byName = new Map(wire.map((c) => [c.name, c]));
-    assert.deepEqual([...byName.keys()], ["edit", "Edit image", "edit-queue", "edit-cancel"]);
+    assert.deepEqual(
+      [...byName.keys()],
+      ["edit", "Edit image", "edit-queue", "edit-cancel", "edit-settings", "edit-history"],
+    );
+    // /edit-settings options are the core's setting names, so every platform types the same words.
+    const settingsOptions = byName.get("edit-settings")?.options ?? [];
+    assert.deepEqual(
+      settingsOptions.map((o) => o.name),
+      SETTING_FIELDS.map((f) => SETTING_OPTION_NAMES[f]),
+    );
+    assert.ok(settingsOptions.every((o) => !("required" in o) || !o.required), "no option is required");
     const options = new Map((byName.get("edit")?.options ?? []).map((o) => [o.name, o]));
     // The image is optional (a bare /edit takes the newest one), so it follows the required prompt.
     assert.deepEqual(options.get("image"), {
@@ -89,7 +100,7 @@ describe("commands:register against the fake Discord", () => {
     assert.deepEqual(put.body, JSON.parse(JSON.stringify(discordCommands)));
     assert.deepEqual(
       fake.commands(fake.guildId).map((c) => c.name),
-      ["edit", "Edit image", "edit-queue", "edit-cancel"],
+      ["edit", "Edit image", "edit-queue", "edit-cancel", "edit-settings", "edit-history"],
     );
     assert.deepEqual(fake.commands(), [], "nothing was registered globally");
   });
@@ -102,7 +113,7 @@ describe("commands:register against the fake Discord", () => {
       DISCORD_API_URL: fake.apiUrl,
     });
     assert.equal(code, 0);
-    assert.match(out, /registered 4 global commands/);
+    assert.match(out, /registered 6 global commands/);
     const requests = fake.findRequests((r) => r.seq > since);
     assert.deepEqual(
       requests.map((r) => `${r.method} ${r.path}`),

@@ -164,6 +164,10 @@ export class TeamService {
     return { ok: true, message: `Posted tile ${tile} (strength ${formatStrength(chosen.strength)}) as a result.` };
   }
 
+  async settingsOf(scope: ChannelScope) {
+    return this.d.settings.get(scope);
+  }
+
   /** /edit-settings with no arguments. */
   async showSettings(scope: ChannelScope): Promise<string> {
     const s = await this.d.settings.get(scope);

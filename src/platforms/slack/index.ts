@@ -32,6 +32,7 @@ export async function startSlack(ctx: BotContext): Promise<SlackHandle> {
   ctx.register(adapter);
   registerListeners(app, {
     service: ctx.service,
+    team: ctx.team,
     defaults: ctx.config.defaults,
     logger,
     actors: new SlackActors(app.client, logger),

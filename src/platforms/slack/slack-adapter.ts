@@ -101,9 +101,21 @@ export class SlackAdapter implements PlatformAdapter {
     }
     const ref: MessageRef = { platform: "slack", channelId: channel, messageId: ts };
     await view.posted(ref);
-    await this.addSuggestedReactions(channel, ts);
-    await this.postControls(channel, threadTs ?? ts, view);
+    await this.addSuggestedReactions(channel, ts, (view.reactions ?? SUGGESTED_REACTIONS).slack);
+    // A comparison has no buttons; an actions block with no elements is invalid_blocks on Slack.
+    if (view.controls.length > 0) await this.postControls(channel, threadTs ?? ts, view);
     return ref;
+  }
+
+  /** chat.getPermalink: the link Slack itself gives for a message (threads included). */
+  async messageLink(ref: MessageRef): Promise<string | undefined> {
+    const res = await this.client.chat.getPermalink({ channel: ref.channelId, message_ts: ref.messageId });
+    return res.permalink;
+  }
+
+  /** One line in the channel for everyone (a settings change); plain text, nobody notified. */
+  async announce(channel: string, text: string): Promise<void> {
+    await this.postNotice(channel, undefined, text);
   }
 
   /**
@@ -225,8 +237,8 @@ export class SlackAdapter implements PlatformAdapter {
   }
 
   /** Shows people which reactions re-run the result; a failure here must not lose the result. */
-  private async addSuggestedReactions(channel: string, ts: string): Promise<void> {
-    for (const name of SUGGESTED_REACTIONS.slack) {
+  private async addSuggestedReactions(channel: string, ts: string, names: string[]): Promise<void> {
+    for (const name of names) {
       try {
         await this.client.reactions.add({ channel, timestamp: ts, name });
       } catch (err) {

@@ -1,6 +1,7 @@
 import type { Config } from "../../../../config/index.js";
 import type { ImageInput } from "../../../core/edit-request.js";
 import type { EditService } from "../../../core/edit-service.js";
+import type { TeamService } from "../../../core/team/team-service.js";
 import type { Logger } from "../../../logger.js";
 import type { ImageLocator } from "../image-locator.js";
 import type { ModalStateStore } from "../modal-state-store.js";
@@ -12,6 +13,8 @@ import type { WorkPool } from "../work-pool.js";
 /** What every listener gets: the core service and the few Slack helpers that translate for it. */
 export interface ListenerDeps {
   service: EditService;
+  /** Team editing: Compare, Try strengths, tiles, channel settings, history. */
+  team: TeamService;
   defaults: Config["defaults"];
   logger: Logger;
   actors: SlackActors;

@@ -4,6 +4,7 @@ import { isBlank } from "../../../../core/text-length.js";
 import { parseEditText } from "../../parse-edit-text.js";
 import { pickFile, type SlackMessageLike } from "../../slack-file.js";
 import { slackOrigin } from "../../slack-origin.js";
+import { slackText } from "../../slack-text.js";
 import { tellUser } from "../../tell-user.js";
 import type { ListenerDeps } from "../listener-deps.js";
 
@@ -18,6 +19,17 @@ export function appMention(deps: ListenerDeps) {
       const message = event as unknown as SlackMessageLike;
       const teamId = body.team_id ?? event.team ?? "";
       const threadTs = event.thread_ts ?? event.ts;
+      // "@rf-edit history" in a thread: Slack's stand-in for /edit-history, which it won't run in threads.
+      if (event.thread_ts && /^\s*(?:<@[A-Z0-9]+>\s*)*history\s*$/i.test(event.text)) {
+        await client.chat.postMessage({
+          channel: event.channel,
+          thread_ts: event.thread_ts,
+          text: slackText(await deps.team.history("slack", event.thread_ts)),
+          unfurl_links: false,
+          unfurl_media: false,
+        });
+        return;
+      }
       const { prompt, strength } = parseEditText(event.text);
       if (isBlank(prompt)) {
         // Told to the person alone: nothing is written into the channel or a thread for it.
