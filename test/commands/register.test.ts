@@ -120,7 +120,7 @@ describe("commands:register against the fake Discord", () => {
       [`PUT /applications/${fake.applicationId}/commands`],
     );
     assert.deepEqual(requests[0].body, JSON.parse(JSON.stringify(discordCommands)));
-    assert.equal(fake.commands().length, 4);
+    assert.equal(fake.commands().length, 6);
   });
 
   it("says plainly what to set when DISCORD_TOKEN is missing, and exits non-zero", async () => {
