@@ -212,6 +212,16 @@ export class FakeSlack {
     this.#api.displayNames.set(userId, name);
   }
 
+  /** users.info's is_admin / is_owner for this user (workspace admins and owners). */
+  setRole(userId: string, role: { admin?: boolean; owner?: boolean }): void {
+    this.#api.roles.set(userId, role);
+  }
+
+  /** conversations.info's channel.creator: the user who created the channel. */
+  setChannelCreator(channel: string, userId: string): void {
+    this.#api.creators.set(channel, userId);
+  }
+
   // --- workspace content ----------------------------------------------------------------------
 
   /** A file hosted by this fake (url_private on it); not shared anywhere until posted in a message. */

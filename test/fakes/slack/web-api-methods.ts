@@ -49,6 +49,10 @@ export class WebApiMethods {
   readonly completedUploads: CompletedUpload[] = [];
   /** Display names users.info answers with, by user id (FakeSlack.setDisplayName). */
   readonly displayNames = new Map<string, string>();
+  /** users.info's `is_admin` and `is_owner`, per user (Slack's workspace roles). */
+  readonly roles = new Map<string, { admin?: boolean; owner?: boolean }>();
+  /** conversations.info's `channel.creator`, per channel. */
+  readonly creators = new Map<string, string>();
   /** Completed uploads still to be left unshared (FakeSlack.withholdShares). */
   withheldShares = 0;
   readonly #handlers: Record<string, Handler>;
@@ -361,6 +365,7 @@ export class WebApiMethods {
         is_private: !channel.startsWith("C"),
         is_member: true,
         is_archived: false,
+        ...(this.creators.has(channel) ? { creator: this.creators.get(channel) } : {}),
       },
     };
   }
@@ -408,7 +413,8 @@ export class WebApiMethods {
         real_name: name,
         deleted: false,
         is_bot: isBot,
-        is_admin: false,
+        is_admin: this.roles.get(id)?.admin === true,
+        is_owner: this.roles.get(id)?.owner === true,
         tz: "Europe/London",
         profile: { display_name: name, real_name: name, ...(isBot ? { bot_id: this.ctx.ids.botId } : {}) },
       },
