@@ -105,13 +105,21 @@ const editSettings = new SlashCommandBuilder()
       .setMaxValue(1),
   )
   .addIntegerOption((o) =>
-    o.setName(SETTINGS_OPTION.steps).setDescription("Default steps of an edit").setMinValue(1).setMaxValue(50),
+    o
+      .setName(SETTINGS_OPTION.steps)
+      .setDescription("Default steps of an edit")
+      .setMinValue(1)
+      .setMaxValue(50),
   )
   .addStringOption((o) =>
     o
       .setName(SETTINGS_OPTION.sampler)
       .setDescription("Default sampler")
-      .addChoices({ name: "ode (deterministic)", value: "ode" }, { name: "sde (stochastic)", value: "sde" }, RESET),
+      .addChoices(
+        { name: "ode (deterministic)", value: "ode" },
+        { name: "sde (stochastic)", value: "sde" },
+        RESET,
+      ),
   )
   .addStringOption((o) =>
     o

@@ -68,7 +68,9 @@ export class EditService {
       const spec = this.specFor({
         ...req,
         strength: req.strength ?? channel.strength,
-        steps: req.steps ?? (req.sampler === undefined || req.sampler === channel.sampler ? channel.steps : undefined),
+        steps:
+          req.steps ??
+          (req.sampler === undefined || req.sampler === channel.sampler ? channel.steps : undefined),
         sampler: req.sampler ?? channel.sampler,
       });
       await this.admit(origin);

@@ -1,10 +1,10 @@
-import { SETTING_FIELDS, SETTING_OPTION_NAMES } from "../../src/core/team/channel-settings.js";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { discordCommands } from "../../commands/discord-commands.js";
 import { registerDiscordCommands } from "../../commands/discord-registrar.js";
 import { runRegisterCli } from "../../commands/register.js";
 import { parseConfig } from "../../config/index.js";
+import { SETTING_FIELDS, SETTING_OPTION_NAMES } from "../../src/core/team/channel-settings.js";
 import { FakeDiscord } from "../fakes/discord/index.js";
 
 const TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GfAkE0.register-test-token-000000000000000";
@@ -40,7 +40,10 @@ describe("Discord command definitions", () => {
       settingsOptions.map((o) => o.name),
       SETTING_FIELDS.map((f) => SETTING_OPTION_NAMES[f]),
     );
-    assert.ok(settingsOptions.every((o) => !("required" in o) || !o.required), "no option is required");
+    assert.ok(
+      settingsOptions.every((o) => !("required" in o) || !o.required),
+      "no option is required",
+    );
     const options = new Map((byName.get("edit")?.options ?? []).map((o) => [o.name, o]));
     // The image is optional (a bare /edit takes the newest one), so it follows the required prompt.
     assert.deepEqual(options.get("image"), {

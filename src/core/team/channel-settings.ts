@@ -32,7 +32,7 @@ export const SETTING_OPTION_NAMES: Record<SettingField, string> = {
 };
 
 export const SETTINGS_USAGE =
-  "Use /edit-settings strength=0.6 steps=20 sampler=ode|sde rerun=anyone|requester try-strengths=on|off (\"default\" clears one).";
+  'Use /edit-settings strength=0.6 steps=20 sampler=ode|sde rerun=anyone|requester try-strengths=on|off ("default" clears one).';
 
 const CLEAR = new Set(["default", "reset", "clear", "none"]);
 
@@ -89,7 +89,10 @@ export function fieldNamed(name: string): SettingField | null {
   return null;
 }
 
-export function formatSetting(field: SettingField, value: ChannelSettings[SettingField] | null | undefined): string {
+export function formatSetting(
+  field: SettingField,
+  value: ChannelSettings[SettingField] | null | undefined,
+): string {
   if (value === undefined || value === null) return "the bot's default";
   switch (field) {
     case "strength":
@@ -131,7 +134,10 @@ export function settingsAnnouncement(who: string, next: ChannelSettings, changed
 }
 
 /** /edit-settings with no arguments: what this channel uses. */
-export function settingsSummary(s: ChannelSettings, botDefaults: { strength: number; sampler: string; rerun: string }): string {
+export function settingsSummary(
+  s: ChannelSettings,
+  botDefaults: { strength: number; sampler: string; rerun: string },
+): string {
   return [
     "This channel's edit defaults:",
     `• strength: ${s.strength !== undefined ? formatStrength(s.strength) : `${formatStrength(botDefaults.strength)} (bot default)`}`,
@@ -146,7 +152,8 @@ export function settingsSummary(s: ChannelSettings, botDefaults: { strength: num
 export const SETTINGS_NOT_ALLOWED =
   "Only this channel's moderators can change its edit defaults (Discord: Manage Messages or Manage Server; Slack: workspace admins or the channel's creator).";
 
-export const TRY_STRENGTHS_OFF = "Try strengths is turned off in this channel (a moderator can allow it with /edit-settings).";
+export const TRY_STRENGTHS_OFF =
+  "Try strengths is turned off in this channel (a moderator can allow it with /edit-settings).";
 
 function bad(message: string): UserFacingError {
   return new UserFacingError("bad_option", message);

@@ -5,7 +5,10 @@ import type { ControlName } from "../rerun-action.js";
  * grid. Reactions mean different things by the kind of message they are on: on a GRID 1️⃣-4️⃣ pick
  * a tile; on a result the same keycaps keep their meaning, a strength of 0.1-0.4 (rerun-action.ts).
  */
-export type TeamAction = { kind: "compare" } | { kind: "try-strengths" } | { kind: "pick-tile"; tile: number };
+export type TeamAction =
+  | { kind: "compare" }
+  | { kind: "try-strengths" }
+  | { kind: "pick-tile"; tile: number };
 
 /** What a message is, for reactions: a result, a Try-strengths grid, or anything else. */
 export type MessageKind = "result" | "grid" | "other";

@@ -1,7 +1,7 @@
 import type { Config } from "../../../config/index.js";
 import { sideBySide } from "../../images/side-by-side.js";
 import type { Logger } from "../../logger.js";
-import type { ChannelSettingsStore, ChannelScope } from "../../queue/channel-settings-store.js";
+import type { ChannelScope, ChannelSettingsStore } from "../../queue/channel-settings-store.js";
 import type { ImageStore } from "../../queue/image-store.js";
 import type { JobRecord, JobRecords } from "../../queue/job-records.js";
 import type { EditJob } from "../../queue/job-schemas.js";
@@ -161,7 +161,10 @@ export class TeamService {
     await this.d.records.save(job);
     await this.d.records.update(job.jobId, { status: "done", result });
     await router.postResult(job, result);
-    return { ok: true, message: `Posted tile ${tile} (strength ${formatStrength(chosen.strength)}) as a result.` };
+    return {
+      ok: true,
+      message: `Posted tile ${tile} (strength ${formatStrength(chosen.strength)}) as a result.`,
+    };
   }
 
   async settingsOf(scope: ChannelScope) {
@@ -172,7 +175,11 @@ export class TeamService {
   async showSettings(scope: ChannelScope): Promise<string> {
     const s = await this.d.settings.get(scope);
     const dflt = this.d.config.defaults;
-    return settingsSummary(s, { strength: dflt.strength, sampler: dflt.sampler, rerun: this.d.config.rerunPolicy });
+    return settingsSummary(s, {
+      strength: dflt.strength,
+      sampler: dflt.sampler,
+      rerun: this.d.config.rerunPolicy,
+    });
   }
 
   /** /edit-settings with changes: moderators only; every change is announced in one line. */
@@ -181,10 +188,14 @@ export class TeamService {
       return fail(SETTINGS_NOT_ALLOWED);
     const current = await this.d.settings.get(scope);
     const { next, changed } = applyPatch(current, patch);
-    if (changed.length === 0) return { ok: true, message: "Nothing changed: those are already this channel's settings." };
+    if (changed.length === 0)
+      return { ok: true, message: "Nothing changed: those are already this channel's settings." };
     await this.d.settings.set(scope, next);
     const announce = settingsAnnouncement(actor.userName ?? "someone", next, changed);
-    this.d.logger.info({ platform: scope.platform, channel: scope.channelId, changed }, "channel settings changed");
+    this.d.logger.info(
+      { platform: scope.platform, channel: scope.channelId, changed },
+      "channel settings changed",
+    );
     return { ok: true, message: "Saved.", announce };
   }
 
@@ -204,7 +215,9 @@ export class TeamService {
   }
 
   private async takeRate(actor: Actor): Promise<TeamOutcome | null> {
-    const rate = await this.d.rateLimiter.take(this.d.keys.rateBucket(actor.platform, actor.workspaceId, actor.userId));
+    const rate = await this.d.rateLimiter.take(
+      this.d.keys.rateBucket(actor.platform, actor.workspaceId, actor.userId),
+    );
     if (rate.allowed) return null;
     const s = Math.max(1, Math.ceil(rate.retryAfterMs / 1000));
     return fail(`You're editing faster than this bot allows. Try again in ${s} s.`);
@@ -212,7 +225,10 @@ export class TeamService {
 
   private async say(origin: Origin, text: string): Promise<void> {
     try {
-      await this.adapter(origin.platform).postStatus({ ...origin, statusMessageId: undefined }, { text, cancellable: false });
+      await this.adapter(origin.platform).postStatus(
+        { ...origin, statusMessageId: undefined },
+        { text, cancellable: false },
+      );
     } catch (err) {
       this.d.logger.warn({ err }, "could not answer a team reaction in the thread");
     }
@@ -232,7 +248,12 @@ function tileJob(grid: JobRecord, tile: number, actor: Actor): EditJob {
     ...rest,
     jobId: newJobId(),
     kind: "rerun",
-    origin: { ...grid.job.origin, statusMessageId: undefined, userId: actor.userId, userName: actor.userName },
+    origin: {
+      ...grid.job.origin,
+      statusMessageId: undefined,
+      userId: actor.userId,
+      userName: actor.userName,
+    },
     spec: { ...grid.job.spec, strength },
     parentJobId: grid.job.jobId,
     requestedAt: Date.now(),

@@ -11,7 +11,12 @@ import {
 } from "../../core/messages.js";
 import { findNewestImage } from "../../core/newest-image.js";
 import { actionFromControl, actionFromEmoji, parseControlId } from "../../core/rerun-action.js";
-import { fieldNamed, parseSetting, parseSettingsText, type SettingsPatch } from "../../core/team/channel-settings.js";
+import {
+  fieldNamed,
+  parseSetting,
+  parseSettingsText,
+  type SettingsPatch,
+} from "../../core/team/channel-settings.js";
 import { parseTeamControlId } from "../../core/team/team-controls.js";
 import type { Origin } from "../../core/types.js";
 import type { ChannelSettings } from "../../queue/channel-settings-store.js";

@@ -27,7 +27,22 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
 };
 
 /** What the page's reaction picker offers: every emoji the core gives a meaning to. */
-const PICKER = [...SUGGESTED_REACTIONS.unicode, "↔️", "🎚️", "1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟", "✖️"];
+const PICKER = [
+  ...SUGGESTED_REACTIONS.unicode,
+  "↔️",
+  "🎚️",
+  "1️⃣",
+  "2️⃣",
+  "3️⃣",
+  "4️⃣",
+  "5️⃣",
+  "6️⃣",
+  "7️⃣",
+  "8️⃣",
+  "9️⃣",
+  "🔟",
+  "✖️",
+];
 
 const JSON_BODY_MAX_BYTES = 64 * 1024;
 const SSE_KEEPALIVE_MS = 15_000;

@@ -1,6 +1,6 @@
 import type { types } from "@slack/bolt";
-import type { SettingField } from "../../core/team/channel-settings.js";
 import { formatStrength } from "../../core/messages.js";
+import type { SettingField } from "../../core/team/channel-settings.js";
 import type { ChannelSettings } from "../../queue/channel-settings-store.js";
 
 type View = types.View;
@@ -68,8 +68,18 @@ export function settingsModal(channelId: string, s: ChannelSettings): View {
           ...(s.steps !== undefined ? { initial_value: String(s.steps) } : {}),
         },
       },
-      select("sampler", "Sampler", [option("ode (deterministic)", "ode"), option("sde (stochastic)", "sde"), KEEP], s.sampler),
-      select("rerun", "Who may re-run", [option("anyone", "anyone"), option("the requester", "requester"), KEEP], s.rerun),
+      select(
+        "sampler",
+        "Sampler",
+        [option("ode (deterministic)", "ode"), option("sde (stochastic)", "sde"), KEEP],
+        s.sampler,
+      ),
+      select(
+        "rerun",
+        "Who may re-run",
+        [option("anyone", "anyone"), option("the requester", "requester"), KEEP],
+        s.rerun,
+      ),
       select(
         "tryStrengths",
         "Try strengths",

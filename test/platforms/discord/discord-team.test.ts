@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import sharp from "sharp";
-import { option, type FakeMessage, type RecordedRequest } from "../../fakes/discord/index.js";
+import { type FakeMessage, option, type RecordedRequest } from "../../fakes/discord/index.js";
 import {
   type Harness,
   isResultPost,
@@ -77,11 +77,21 @@ describe("Discord bot: team editing end to end on the tiny model", () => {
     const thread = await threadOf(h.fake, payload.id);
     await waitForMessage(h.fake, thread, (m) => /Done in/.test(m.content));
     assert.match(first.caption, /^Asked by @alice/);
-    assert.deepEqual(first.labels, ["Weaker", "Stronger", "New seed", "Edit again", "Compare", "Try strengths"]);
+    assert.deepEqual(first.labels, [
+      "Weaker",
+      "Stronger",
+      "New seed",
+      "Edit again",
+      "Compare",
+      "Try strengths",
+    ]);
 
     since = h.fake.mark();
     const calls = h.stack.worker?.worker.transformerCalls;
-    h.fake.dispatch("INTERACTION_CREATE", h.fake.build.component({ customId: `rf:compare:${first.jobId}`, message: first.message }));
+    h.fake.dispatch(
+      "INTERACTION_CREATE",
+      h.fake.build.component({ customId: `rf:compare:${first.jobId}`, message: first.message }),
+    );
     const compare = await nextPost(since);
     const size = await widthOf(first.bytes);
     assert.deepEqual(await widthOf(compare.bytes), { w: size.w * 2, h: size.h });
@@ -91,11 +101,16 @@ describe("Discord bot: team editing end to end on the tiny model", () => {
     // ➕ by bob: named (not mentioned), with a Discord link to the parent result message.
     const bob = h.fake.addUser("bob");
     since = h.fake.mark();
-    h.fake.dispatch("MESSAGE_REACTION_ADD", h.fake.build.reactionAdd({ message: first.message, emoji: "➕", user: bob }));
+    h.fake.dispatch(
+      "MESSAGE_REACTION_ADD",
+      h.fake.build.reactionAdd({ message: first.message, emoji: "➕", user: bob }),
+    );
     const stronger = await nextPost(since);
     assert.match(stronger.caption, /^➕ by @bob from strength 0\.5/);
     assert.ok(
-      stronger.caption.includes(`https://discord.com/channels/${h.fake.guildId}/${first.threadId}/${first.message.id}`),
+      stronger.caption.includes(
+        `https://discord.com/channels/${h.fake.guildId}/${first.threadId}/${first.message.id}`,
+      ),
       stronger.caption,
     );
   });
@@ -107,7 +122,8 @@ describe("Discord bot: team editing end to end on the tiny model", () => {
     await waitForMessage(h.fake, first.threadId, (m) => /Done in/.test(m.content));
     const firstCalls = Number(/(\d+) transformer calls/.exec(first.caption)?.[1]);
     // Empty the inversion cache: the grid must invert once, then edit four times.
-    for (const key of await h.stack.redis.keys(`${h.stack.config.keyPrefix}:inv:*`)) await h.stack.redis.del(key);
+    for (const key of await h.stack.redis.keys(`${h.stack.config.keyPrefix}:inv:*`))
+      await h.stack.redis.del(key);
     const before = h.stack.worker?.worker.transformerCalls ?? 0;
     since = h.fake.mark();
     h.fake.dispatch("MESSAGE_REACTION_ADD", h.fake.build.reactionAdd({ message: first.message, emoji: "🎚️" }));
@@ -135,7 +151,14 @@ describe("Discord bot: team editing end to end on the tiny model", () => {
     assert.match(picked.caption, /3️⃣ picked by @alice/);
     assert.match(picked.caption, /strength 0\.75/);
     assert.ok(picked.caption.includes(`/${grid.message.id}`), "links the grid");
-    assert.deepEqual(picked.labels, ["Weaker", "Stronger", "New seed", "Edit again", "Compare", "Try strengths"]);
+    assert.deepEqual(picked.labels, [
+      "Weaker",
+      "Stronger",
+      "New seed",
+      "Edit again",
+      "Compare",
+      "Try strengths",
+    ]);
     assert.equal(h.stack.worker?.worker.transformerCalls, calls, "no model call for a picked tile");
   });
 
@@ -147,8 +170,10 @@ describe("Discord bot: team editing end to end on the tiny model", () => {
 
     const ok = await settings([option.number("strength", 0.3), option.string("sampler", "ode")], true);
     assert.equal(ok, "Saved.");
-    await waitForMessage(h.fake, h.fake.channelId, (m) =>
-      m.content === "⚙️ @alice set the default strength to 0.3 and the default sampler to ode.",
+    await waitForMessage(
+      h.fake,
+      h.fake.channelId,
+      (m) => m.content === "⚙️ @alice set the default strength to 0.3 and the default sampler to ode.",
     );
     const since = h.fake.mark();
     await slashEdit(h.fake, { bytes: await png(64, 48) });
@@ -163,10 +188,17 @@ describe("Discord bot: team editing end to end on the tiny model", () => {
     const thread = await threadOf(h.fake, payload.id);
     await waitForMessage(h.fake, thread, (m) => /Done in/.test(m.content));
     since = h.fake.mark();
-    h.fake.dispatch("MESSAGE_REACTION_ADD", h.fake.build.reactionAdd({ message: first.message, emoji: "➖" }));
+    h.fake.dispatch(
+      "MESSAGE_REACTION_ADD",
+      h.fake.build.reactionAdd({ message: first.message, emoji: "➖" }),
+    );
     await nextPost(since);
     // The history line is written right after the post; wait for it rather than race it.
-    for (let i = 0; i < 100 && (await h.stack.ctx.team.history("discord", thread)).split("\n").length < 3; i++)
+    for (
+      let i = 0;
+      i < 100 && (await h.stack.ctx.team.history("discord", thread)).split("\n").length < 3;
+      i++
+    )
       await new Promise((r) => setTimeout(r, 50));
     const ask = h.fake.build.slashCommand({ name: "edit-history", channelId: thread });
     h.fake.dispatch("INTERACTION_CREATE", ask);

@@ -37,12 +37,10 @@ async function openAs(browser: Browser, url: string, name: string): Promise<Page
 }
 
 function naturalSize(msg: Locator): Promise<{ w: number; h: number }> {
-  return msg
-    .locator("img[data-testid=picture]")
-    .evaluate((img) => {
-      const i = img as unknown as { naturalWidth: number; naturalHeight: number; complete: boolean };
-      return { w: i.naturalWidth, h: i.naturalHeight };
-    });
+  return msg.locator("img[data-testid=picture]").evaluate((img) => {
+    const i = img as unknown as { naturalWidth: number; naturalHeight: number; complete: boolean };
+    return { w: i.naturalWidth, h: i.naturalHeight };
+  });
 }
 
 async function loaded(msg: Locator): Promise<{ w: number; h: number }> {
@@ -164,7 +162,9 @@ describe("playground: team editing in a real browser", () => {
     await alice.fill("input[data-testid=text]", "/edit make it night");
     await alice.click("[data-testid=send]");
     await alice.locator("[data-testid=result][data-strength='0.3']").waitFor(WAIT);
-    await alice.locator("[data-testid=result][data-strength='0.3'] button", { hasText: "Try strengths" }).click();
+    await alice
+      .locator("[data-testid=result][data-strength='0.3'] button", { hasText: "Try strengths" })
+      .click();
     await alice
       .locator("[data-testid=bot-message]", { hasText: "Try strengths is turned off in this channel" })
       .first()
@@ -183,6 +183,9 @@ describe("playground: team editing in a real browser", () => {
     assert.match(historyText, /1\. Asked by @alice · "make it winter" · strength 0\.5/);
     assert.match(historyText, /➕ by @bob from strength 0\.5/);
     assert.match(historyText, /3️⃣ picked by @bob/);
-    assert.ok((await history.locator("a[data-testid=parent-link]").count()) >= 4, "every entry links its result");
+    assert.ok(
+      (await history.locator("a[data-testid=parent-link]").count()) >= 4,
+      "every entry links its result",
+    );
   });
 });

@@ -84,7 +84,8 @@ describe("Slack app: team editing end to end (HTTP, tiny model)", () => {
     // A picture of its own, so its first edit inverts (no inversion cached from another test).
     const { root, result } = await firstResult("make it autumn 0.5", await testPng(80, 56));
     const firstCalls = Number(/(\d+) transformer calls/.exec(String(result.text))?.[1]);
-    for (const key of await h.stack.redis.keys(`${h.stack.config.keyPrefix}:inv:*`)) await h.stack.redis.del(key);
+    for (const key of await h.stack.redis.keys(`${h.stack.config.keyPrefix}:inv:*`))
+      await h.stack.redis.del(key);
     const before = h.stack.worker?.worker.transformerCalls ?? 0;
     await react("level_slider", result.ts);
     await waitUntil("the grid", () => resultMessages(fake, root).length === 2);
@@ -98,9 +99,15 @@ describe("Slack app: team editing end to end (HTTP, tiny model)", () => {
     const r = await sizeOf(result.ts);
     assert.deepEqual(await sizeOf(grid.ts), { w: r.w * 2, h: r.h * 2 });
     await waitUntil("grid reactions", () => (grid.reactions?.length ?? 0) === 4);
-    assert.deepEqual(grid.reactions?.map((x) => x.name), ["one", "two", "three", "four"]);
+    assert.deepEqual(
+      grid.reactions?.map((x) => x.name),
+      ["one", "two", "three", "four"],
+    );
     const pickIds = buttonIds(await controlsFor(fake, root, grid));
-    assert.deepEqual(pickIds.map((id) => id.split(":")[1]), ["pick-1", "pick-2", "pick-3", "pick-4"]);
+    assert.deepEqual(
+      pickIds.map((id) => id.split(":")[1]),
+      ["pick-1", "pick-2", "pick-3", "pick-4"],
+    );
 
     const calls = h.stack.worker?.worker.transformerCalls;
     await react("three", grid.ts, BOB);
@@ -114,11 +121,17 @@ describe("Slack app: team editing end to end (HTTP, tiny model)", () => {
 
   test("/edit-settings: refused in words to members, a modal for the channel's creator, announced, used next", async () => {
     const { fake, sender } = h;
-    await sender.slashCommand(fake.payloads.slashCommand({ command: "/edit-settings", text: "strength=0.3", userId: BOB }));
-    await waitUntil("the refusal", () => fake.responses.some((r) => /Only this channel's moderators/.test(String(r.body.text))));
+    await sender.slashCommand(
+      fake.payloads.slashCommand({ command: "/edit-settings", text: "strength=0.3", userId: BOB }),
+    );
+    await waitUntil("the refusal", () =>
+      fake.responses.some((r) => /Only this channel's moderators/.test(String(r.body.text))),
+    );
 
     fake.setChannelCreator(CHANNEL, BOB);
-    const open = sender.slashCommand(fake.payloads.slashCommand({ command: "/edit-settings", text: "", userId: BOB }));
+    const open = sender.slashCommand(
+      fake.payloads.slashCommand({ command: "/edit-settings", text: "", userId: BOB }),
+    );
     await open;
     const opened = await fake.waitForCall("views.open");
     const view = fake.views.get((opened.response as { view: { id: string } }).view.id)!;
@@ -133,7 +146,9 @@ describe("Slack app: team editing end to end (HTTP, tiny model)", () => {
       }),
     );
     await waitUntil("the announcement", () =>
-      fake.history(CHANNEL).some((m) => m.text === "⚙️ @bob set the default strength to 0.3 and the default sampler to ode."),
+      fake
+        .history(CHANNEL)
+        .some((m) => m.text === "⚙️ @bob set the default strength to 0.3 and the default sampler to ode."),
     );
     const { result } = await firstResult("make it spring");
     assert.match(String(result.text), /strength 0\.3 · seed \d+ · ode /);
@@ -151,7 +166,9 @@ describe("Slack app: team editing end to end (HTTP, tiny model)", () => {
         fake.payloads.appMention({ text: `<@${fake.ids.botUserId}> history`, threadTs: root }),
       ),
     );
-    await waitUntil("the history", () => replyTexts(fake, root).some((t) => t.startsWith("Edits in this thread")));
+    await waitUntil("the history", () =>
+      replyTexts(fake, root).some((t) => t.startsWith("Edits in this thread")),
+    );
     const text = replyTexts(fake, root).find((t) => t.startsWith("Edits in this thread")) ?? "";
     assert.match(text, /Edits in this thread \(2\)/);
     assert.match(text, /1\. Asked by @ann/);

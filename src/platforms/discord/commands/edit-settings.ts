@@ -23,7 +23,10 @@ const FIELDS: [SettingField, string][] = [
  * moderator (Manage Messages or Manage Server here) changes them, and the change is announced in the
  * channel in one line. Settings belong to the channel a thread hangs under, not to the thread.
  */
-export async function execute(interaction: ChatInputCommandInteraction, h: DiscordHandlerContext): Promise<void> {
+export async function execute(
+  interaction: ChatInputCommandInteraction,
+  h: DiscordHandlerContext,
+): Promise<void> {
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const channel = interaction.channel;
   const channelId = (channel?.isThread() ? channel.parentId : null) ?? interaction.channelId;
@@ -32,7 +35,8 @@ export async function execute(interaction: ChatInputCommandInteraction, h: Disco
   try {
     for (const [field, name] of FIELDS) {
       const value = interaction.options.get(name)?.value;
-      if (value !== undefined && value !== null) (patch as Record<string, unknown>)[field] = parseSetting(field, String(value));
+      if (value !== undefined && value !== null)
+        (patch as Record<string, unknown>)[field] = parseSetting(field, String(value));
     }
   } catch (err) {
     if (!(err instanceof UserFacingError)) throw err;
@@ -40,14 +44,18 @@ export async function execute(interaction: ChatInputCommandInteraction, h: Disco
     return;
   }
   if (Object.keys(patch).length === 0) {
-    await interaction.editReply({ content: clipContent(await h.ctx.team.showSettings(scope)), allowedMentions: NO_MENTIONS });
+    await interaction.editReply({
+      content: clipContent(await h.ctx.team.showSettings(scope)),
+      allowedMentions: NO_MENTIONS,
+    });
     return;
   }
   const perms = interaction.memberPermissions;
   const actor = {
     ...actorFromInteraction(interaction),
     canModerate:
-      (perms?.has(PermissionFlagsBits.ManageMessages) ?? false) || (perms?.has(PermissionFlagsBits.ManageGuild) ?? false),
+      (perms?.has(PermissionFlagsBits.ManageMessages) ?? false) ||
+      (perms?.has(PermissionFlagsBits.ManageGuild) ?? false),
   };
   const outcome = await h.ctx.team.changeSettings(scope, actor, patch);
   await interaction.editReply({ content: clipContent(outcome.message), allowedMentions: NO_MENTIONS });

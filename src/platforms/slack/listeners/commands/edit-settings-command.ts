@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { UserFacingError } from "../../../../core/errors/user-facing-error.js";
 import { parseSettingsText, SETTINGS_NOT_ALLOWED } from "../../../../core/team/channel-settings.js";
-import { settingsModal } from "../../slack-settings-modal.js";
 import { isChannelModerator } from "../../slack-moderators.js";
+import { settingsModal } from "../../slack-settings-modal.js";
 import { slackText } from "../../slack-text.js";
 import type { ListenerDeps } from "../listener-deps.js";
 

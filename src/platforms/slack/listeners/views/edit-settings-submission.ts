@@ -5,11 +5,19 @@ import { isChannelModerator } from "../../slack-moderators.js";
 import { tellUser } from "../../tell-user.js";
 import type { ListenerDeps } from "../listener-deps.js";
 
-type Values = Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null }>>;
+type Values = Record<
+  string,
+  Record<string, { value?: string | null; selected_option?: { value?: string } | null }>
+>;
 
 /** The settings modal's Save: checked field by field (errors stay in the modal), then applied. */
 export function editSettingsSubmission(deps: ListenerDeps) {
-  return async ({ ack, body, view, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+  return async ({
+    ack,
+    body,
+    view,
+    client,
+  }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const values = view.state.values as Values;
     const patch: SettingsPatch = {};
     for (const field of SETTING_FIELDS) {
@@ -33,7 +41,12 @@ export function editSettingsSubmission(deps: ListenerDeps) {
       const scope = { platform: "slack", workspaceId: teamId, channelId };
       const outcome = await deps.team.changeSettings(scope, { ...actor, canModerate: moderator }, patch);
       if (outcome.announce) await deps.adapter.announce(channelId, outcome.announce);
-      else await tellUser(client, deps.logger, { channel: channelId, user: body.user.id, text: outcome.message });
+      else
+        await tellUser(client, deps.logger, {
+          channel: channelId,
+          user: body.user.id,
+          text: outcome.message,
+        });
     });
   };
 }
