@@ -17,7 +17,7 @@ export const editAgainModal: ComponentModule<ModalSubmitInteraction> = {
     if (!parsed) return;
     const actor = actorFromInteraction(interaction);
     const record = await h.ctx.service.findRecord(parsed.jobId);
-    if (record && !mayRerun(h.ctx.config.rerunPolicy, actor, record.job)) {
+    if (record && !mayRerun(await h.ctx.service.rerunPolicyFor(record.job.origin), actor, record.job)) {
       await replyPrivately(interaction, notAllowedText("edit-again"));
       return;
     }

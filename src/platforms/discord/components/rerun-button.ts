@@ -18,7 +18,7 @@ export const rerunButton: ComponentModule<ButtonInteraction> = {
     if (!parsed || !action) return;
     const actor = actorFromInteraction(interaction);
     const record = await h.ctx.service.findRecord(parsed.jobId);
-    if (record && !mayRerun(h.ctx.config.rerunPolicy, actor, record.job)) {
+    if (record && !mayRerun(await h.ctx.service.rerunPolicyFor(record.job.origin), actor, record.job)) {
       await replyPrivately(interaction, notAllowedText("re-run"));
       return;
     }
