@@ -56,6 +56,17 @@ function rows(buttons: ButtonBuilder[]): APIActionRowComponent<APIComponentInMes
   return out;
 }
 
+/** Compare and Try strengths get a row of their own under the re-run buttons. */
+const TEAM_ROW = new Set<ControlName>(["compare", "try-strengths"]);
+
+function groupedRows(controls: ResultView["controls"]) {
+  const first = controls.filter((c) => !TEAM_ROW.has(c.control));
+  const second = controls.filter((c) => TEAM_ROW.has(c.control));
+  return [first, second]
+    .flatMap((group) => rows(group.map((c) => button(c.control, c.label, c.id))))
+    .slice(0, DISCORD_LIMITS.actionRows);
+}
+
 /** A core sentence as message content: escaped by Discord's rule and within 2000 characters. */
 export function clipContent(text: string): string {
   return discordContent(text);
@@ -85,7 +96,7 @@ export function resultBody(
   const caption = note ? `${view.caption}\n${note}` : view.caption;
   return {
     content: clipContent(caption),
-    components: rows(view.controls.map((c) => button(c.control, c.label, c.id))),
+    components: groupedRows(view.controls),
     // Alt text is shown as plain text, so it is cut, not escaped.
     attachments: filename
       ? [
