@@ -40,7 +40,7 @@ describe("Slack app end to end (HTTP, tiny model)", () => {
     const result = resultMessages(fake, message.ts)[0];
     assert.deepEqual(
       buttonIds(await controlsFor(fake, message.ts, result)).map((id) => id.split(":")[1]),
-      ["weaker", "stronger", "new-seed", "edit-again"],
+      ["weaker", "stronger", "new-seed", "edit-again", "compare", "try-strengths"],
     );
     const caption = String(result.text);
     assert.match(caption, /make it snowy/);
@@ -144,7 +144,7 @@ describe("Slack app end to end (HTTP, tiny model)", () => {
       () => replyTexts(fake, message.ts).filter((t) => t.startsWith("✅")).length === 3,
     );
     const strengths = resultMessages(fake, message.ts).map(
-      (m) => /strength (\d\.\d)/.exec(String(m.text))?.[1],
+      (m) => /strength (\d\.\d) · seed/.exec(String(m.text))?.[1],
     );
     assert.deepEqual(strengths, ["0.5", "0.6", "0.3"]);
     assert.equal(statusMessages(fake, message.ts).length, 3);
