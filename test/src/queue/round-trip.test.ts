@@ -47,7 +47,7 @@ describe("edit queue round trip (real Redis, tiny model)", () => {
     assert.match(view.caption, /Demo mode/);
     assert.deepEqual(
       view.controls.map((c) => c.label),
-      ["Weaker", "Stronger", "New seed", "Edit again"],
+      ["Weaker", "Stronger", "New seed", "Edit again", "Compare", "Try strengths"],
     );
     // The stack's defaults: 4 steps, SDE sampler, midpoint solver: the inversion's 4 midpoint steps cost
     // 5 calls, the 4 Euler-Maruyama steps 4.
