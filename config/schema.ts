@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { RedisUrlError } from "../src/queue/errors/redis-url-error.js";
+import { parseRedisUrl, redactRedisUrl } from "../src/queue/redis-url.js";
 
 /**
  * Every setting rf-edit reads, in one schema. Names are fixed by DESIGN.md; extras are added here and
@@ -48,11 +50,15 @@ export const envSchema = z.object({
     emptyToUndefined,
     z
       .string()
-      .regex(
-        /^(rediss?|redis-sentinel|redis-cluster):\/\//,
-        "must start with redis://, rediss://, redis-sentinel:// or redis-cluster://",
-      )
-      .default("redis://127.0.0.1:6379"),
+      .default("redis://127.0.0.1:6379")
+      .superRefine((url, ctx) => {
+        try {
+          parseRedisUrl(url);
+        } catch (err) {
+          if (!(err instanceof RedisUrlError)) throw err;
+          ctx.addIssue({ code: "custom", message: err.problem });
+        }
+      }),
   ),
   KEY_PREFIX: z.preprocess(
     emptyToUndefined,

@@ -6,7 +6,7 @@ import type { Logger } from "../../src/logger.js";
 import { CancelBus } from "../../src/queue/cancel-bus.js";
 import { DeliveryQueue } from "../../src/queue/delivery-queue.js";
 import { EDIT_JOB_ATTEMPTS } from "../../src/queue/edit-queue.js";
-import { ImageStore } from "../../src/queue/image-store.js";
+import { ImageStore, sha256Hex } from "../../src/queue/image-store.js";
 import { JobRecords } from "../../src/queue/job-records.js";
 import {
   describeInvalid,
@@ -16,6 +16,8 @@ import {
 } from "../../src/queue/job-schemas.js";
 import { bullPrefix, EDIT_QUEUE, KeyNames } from "../../src/queue/queue-names.js";
 import { duplicateRedis, type RedisLike } from "../../src/queue/redis-connection.js";
+import { ReplicaAck } from "../../src/queue/replica-ack.js";
+import { ThrottledErrorLog } from "../../src/queue/throttled-error-log.js";
 import { RedisInversionCache } from "./cache.js";
 import { editImage } from "./flux/edit-image.js";
 import { PromptTooLongError } from "./flux/errors/prompt-too-long-error.js";
@@ -68,6 +70,7 @@ export class EditWorker {
   private readonly cancelBus: CancelBus;
   private readonly subscriber: RedisLike;
   private readonly workerConnection: RedisLike;
+  private readonly durability: ReplicaAck;
   private unsubscribe?: () => Promise<void>;
   transformerCalls = 0;
 
@@ -79,6 +82,7 @@ export class EditWorker {
     this.deliveries = new DeliveryQueue(redis, config.keyPrefix, o.logger);
     this.cancelBus = new CancelBus(redis, this.keys);
     this.cache = new RedisInversionCache(redis, this.keys, config.limits.cacheTtlSeconds);
+    this.durability = new ReplicaAck(redis, { logger: o.logger });
     this.subscriber = duplicateRedis(redis, o.logger, "cancel-subscriber");
     this.workerConnection = duplicateRedis(redis, o.logger, "worker");
     this.worker = new Worker(EDIT_QUEUE, (job, _token, signal) => this.process(job, signal), {
@@ -91,7 +95,9 @@ export class EditWorker {
       autorun: o.autorun ?? true,
     });
     this.worker.on("failed", (job, err) => void this.onFailed(job, err));
-    this.worker.on("error", (err) => o.logger.error({ err }, "edit worker error"));
+    // During an outage BullMQ reports every failed poll; one line in words per 10 s is enough.
+    const errors = new ThrottledErrorLog(o.logger, "edit worker");
+    this.worker.on("error", (err) => errors.report(err));
   }
 
   async start(): Promise<void> {
@@ -123,6 +129,13 @@ export class EditWorker {
     const data = parsed.data;
     const log = this.o.logger.child({ jobId: data.jobId });
     if (await this.cancelBus.isCancelled(data.jobId)) return this.cancelled(data, log);
+    // A failover can roll back the job's completion but not its delivery (confirmed on a replica):
+    // the job then comes back; its outcome is already known, so it is not done twice.
+    const record = await this.records.get(data.jobId);
+    if (record && (record.status === "done" || record.status === "failed" || record.status === "cancelled")) {
+      log.info({ status: record.status }, "edit already ended (replayed after a failover); not run again");
+      return { status: record.status };
+    }
 
     await this.records.update(data.jobId, { status: "running" });
     const image = await this.images.get(data.imageKey);
@@ -166,7 +179,7 @@ export class EditWorker {
     this.transformerCalls += out.transformerCalls;
 
     const result: EditResultData = {
-      imageKey: await this.images.put(out.png),
+      imageKey: sha256Hex(out.png),
       width: out.width,
       height: out.height,
       totalMs: Math.round(out.totalMs),
@@ -176,13 +189,11 @@ export class EditWorker {
       modelName: out.model.name,
       isDemo: out.model.isDemo,
     };
-    await this.deliveries.add({
-      v: 1,
-      deliveryId: data.jobId,
-      job: data,
-      status: "done",
-      result,
-      finishedAt: Date.now(),
+    const finishedAt = Date.now();
+    // Image and delivery on a replica before the job counts as done, redone after a failover.
+    await this.durability.confirm("the result", async () => {
+      await this.images.put(out.png);
+      await this.deliveries.add({ v: 1, deliveryId: data.jobId, job: data, status: "done", result, finishedAt });
     });
     log.info(
       { totalMs: result.totalMs, transformerCalls: result.transformerCalls, cached: result.inversionCached },
@@ -192,13 +203,10 @@ export class EditWorker {
   }
 
   private async cancelled(data: EditJob, log: Logger): Promise<{ status: string }> {
-    await this.deliveries.add({
-      v: 1,
-      deliveryId: data.jobId,
-      job: data,
-      status: "cancelled",
-      finishedAt: Date.now(),
-    });
+    const finishedAt = Date.now();
+    await this.durability.confirm("the cancel notice", () =>
+      this.deliveries.add({ v: 1, deliveryId: data.jobId, job: data, status: "cancelled", finishedAt }),
+    );
     log.info("edit cancelled");
     return { status: "cancelled" };
   }
@@ -218,15 +226,18 @@ export class EditWorker {
     const unrecoverable = err instanceof UnrecoverableError || err.name === "UnrecoverableError";
     const userMessage = unrecoverable && !err.message.startsWith("malformed") ? err.message : WORKER_FAILED;
     this.o.logger.error({ err, jobId: job.id }, "edit failed");
+    const finishedAt = Date.now();
     try {
-      await this.deliveries.add({
-        v: 1,
-        deliveryId: parsed.data.jobId,
-        job: parsed.data,
-        status: "failed",
-        error: { code: unrecoverable ? "bad_input" : "worker_failed", userMessage },
-        finishedAt: Date.now(),
-      });
+      await this.durability.confirm("the failure notice", () =>
+        this.deliveries.add({
+          v: 1,
+          deliveryId: parsed.data.jobId,
+          job: parsed.data,
+          status: "failed",
+          error: { code: unrecoverable ? "bad_input" : "worker_failed", userMessage },
+          finishedAt,
+        }),
+      );
     } catch (e) {
       this.o.logger.error({ err: e, jobId: job.id }, "could not queue the failure notice");
     }

@@ -6,14 +6,24 @@ import type { EditQueue } from "../queue/edit-queue.js";
 import type { JobRecord, JobRecords } from "../queue/job-records.js";
 import type { EditJob, EditSpec } from "../queue/job-schemas.js";
 import type { KeyNames } from "../queue/queue-names.js";
-import type { RedisLike } from "../queue/redis-connection.js";
+import { isRedisUnavailable } from "../queue/errors/redis-unavailable.js";
+import { FAILOVER_RIDE_OUT_MS, type RedisLike } from "../queue/redis-connection.js";
+import type { ReplicaAck } from "../queue/replica-ack.js";
 import type { EditRequest } from "./edit-request.js";
 import { type UserErrorCode, UserFacingError } from "./errors/user-facing-error.js";
 import type { ImageIntake } from "./image-intake.js";
-import { cancelledText, formatStrength, ODE_NEW_SEED, queuedText, submittedText } from "./messages.js";
+import {
+  cancelledText,
+  formatStrength,
+  ODE_NEW_SEED,
+  queuedText,
+  STORE_BUSY,
+  submittedText,
+} from "./messages.js";
 import { mayCancel, mayRerun } from "./permissions.js";
 import type { PlatformAdapter, StatusView } from "./platform-adapter.js";
 import type { RateLimiter } from "./rate-limiter.js";
+import { currentGate, DeadlineError, withDeadline } from "./request-deadline.js";
 import { nextStrength, type RerunAction } from "./rerun-action.js";
 import type { Actor, MessageRef, Origin, Platform } from "./types.js";
 
@@ -34,6 +44,10 @@ export interface EditServiceDeps {
   logger: Logger;
   /** Told of every request answered with a refusal (limits, bad input), for metrics; must not throw. */
   onRefused?: (code: UserErrorCode, platform: Platform) => void;
+  /** Confirms the writes of a queued edit on a replica before "queued" is said (docs/operations.md). */
+  durability?: ReplicaAck;
+  /** How long a request may wait out a Redis failover before it is answered "busy" (ms). */
+  requestDeadlineMs?: number;
 }
 
 const USER_JOBS_TTL_SECONDS = 24 * 3600;
@@ -309,21 +323,38 @@ export class EditService {
       parentJobId: p.parentJobId,
       requestedAt: Date.now(),
     };
-    await this.d.records.save(job);
     const userKey = this.d.keys.userJobs(p.origin.platform, p.origin.workspaceId, p.origin.userId);
-    await this.d.redis.multi().sadd(userKey, jobId).expire(userKey, USER_JOBS_TTL_SECONDS).exec();
-    if (p.origin.statusMessageId) {
-      await this.d.records.linkMessage(
-        {
-          platform: p.origin.platform,
-          channelId:
-            this.adapter(p.origin).messageChannelId?.(p.origin) ?? p.origin.threadId ?? p.origin.channelId,
-          messageId: p.origin.statusMessageId,
-        },
-        jobId,
-      );
+    // Every write here is idempotent (the job id is fixed): after a failover they are simply redone
+    // on the new master until a replica has them, so "queued" is never said of an edit a failover erases.
+    const write = async () => {
+      await this.d.records.save(job);
+      await this.d.redis.multi().sadd(userKey, jobId).expire(userKey, USER_JOBS_TTL_SECONDS).exec();
+      if (p.origin.statusMessageId) {
+        await this.d.records.linkMessage(
+          {
+            platform: p.origin.platform,
+            channelId:
+              this.adapter(p.origin).messageChannelId?.(p.origin) ?? p.origin.threadId ?? p.origin.channelId,
+            messageId: p.origin.statusMessageId,
+          },
+          jobId,
+        );
+      }
+      if (currentGate()?.abandoned) throw new DeadlineError(0);
+      await this.d.queue.add(job);
+    };
+    try {
+      if (this.d.durability) await this.d.durability.confirm("the edit job", write);
+      else await write();
+    } catch (err) {
+      await this.withdraw(p.origin, jobId);
+      throw err;
     }
-    await this.d.queue.add(job);
+    if (currentGate()?.abandoned) {
+      // The person was already told "busy"; an edit they think was refused must not run.
+      await this.withdraw(p.origin, jobId);
+      throw new DeadlineError(0);
+    }
     const position = await this.d.queue.position(jobId);
     this.d.logger.info({ jobId, kind: p.kind, platform: p.origin.platform, position }, "edit queued");
     const head = submittedText(p.spec, p.kind, p.kind === "new" ? undefined : p.origin.userName);
@@ -346,20 +377,31 @@ export class EditService {
         o.statusMessageId = posted.statusMessageId;
         if (posted.threadId) o.threadId = posted.threadId;
       }
-      const { jobId, position } = await body(o);
+      const { jobId, position } = await withDeadline(
+        this.d.requestDeadlineMs ?? FAILOVER_RIDE_OUT_MS + 5000,
+        () => body(o),
+      );
       return { ok: true, jobId, position };
     } catch (err) {
+      const busy = err instanceof DeadlineError || isRedisUnavailable(err);
       const error =
         err instanceof UserFacingError
           ? err
-          : new UserFacingError(
-              "unavailable",
-              "Something went wrong on my side while queueing this edit. Try again in a moment.",
-              {
-                cause: err,
-              },
-            );
-      if (!(err instanceof UserFacingError))
+          : busy
+            ? new UserFacingError("redis_failover", STORE_BUSY, { cause: err })
+            : new UserFacingError(
+                "unavailable",
+                "Something went wrong on my side while queueing this edit. Try again in a moment.",
+                {
+                  cause: err,
+                },
+              );
+      if (busy)
+        this.d.logger.warn(
+          { platform: o.platform, reason: err instanceof Error ? err.message : String(err) },
+          "request refused: Redis is failing over or unreachable",
+        );
+      else if (!(err instanceof UserFacingError))
         this.d.logger.error({ err, platform: o.platform }, "submit failed");
       else this.d.logger.info({ code: error.code, platform: o.platform }, "request refused");
       this.d.onRefused?.(error.code, o.platform);
@@ -397,6 +439,25 @@ export class EditService {
     const a = this.d.adapters.get(origin.platform);
     if (!a) throw new Error(`no adapter for platform ${origin.platform}`);
     return a;
+  }
+
+  /**
+   * Takes back an edit that could not be confirmed: removes it if it waits, flags it cancelled if a
+   * worker has it already (the worker then answers "cancelled" in words), frees the user's slot.
+   * Best effort: Redis may still be failing over, and every step is harmless if the job never existed.
+   */
+  private async withdraw(origin: Origin, jobId: string): Promise<void> {
+    try {
+      await this.d.cancelBus.cancel(jobId);
+      await this.d.queue.removeIfWaiting(jobId);
+      await this.d.records.update(jobId, { status: "cancelled" });
+      await this.forgetUserJob(origin, jobId);
+    } catch (err) {
+      this.d.logger.warn(
+        { jobId, reason: err instanceof Error ? err.message : String(err) },
+        "could not withdraw an unconfirmed edit; it will end as cancelled if it runs",
+      );
+    }
   }
 
   private async forgetUserJob(origin: Origin, jobId: string): Promise<void> {

@@ -165,3 +165,7 @@ export const EDIT_AGAIN_NEEDS_PROMPT = "Type what to change in the result, e.g. 
 
 export const PLAYGROUND_UNKNOWN_MESSAGE =
   "That message is gone (the channel keeps its last few hundred messages).";
+
+/** A request met a Redis failover (or outage) and was not queued; the user can simply try again. */
+export const STORE_BUSY =
+  "I'm busy switching to a backup database right now, so this edit was not queued. Try again in a moment.";

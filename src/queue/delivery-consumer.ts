@@ -3,6 +3,8 @@ import type { Logger } from "../logger.js";
 import { type DeliveryJob, deliveryJobSchema, describeInvalid } from "./job-schemas.js";
 import { bullPrefix, DELIVERY_QUEUE, type KeyNames } from "./queue-names.js";
 import type { RedisLike } from "./redis-connection.js";
+import type { ReplicaAck } from "./replica-ack.js";
+import { ThrottledErrorLog } from "./throttled-error-log.js";
 
 export type DeliveryHandler = (delivery: DeliveryJob) => Promise<void>;
 
@@ -23,7 +25,7 @@ export class DeliveryConsumer {
     keyPrefix: string,
     private readonly handler: DeliveryHandler,
     private readonly logger: Logger,
-    options: { concurrency?: number; autorun?: boolean } = {},
+    private readonly options: { concurrency?: number; autorun?: boolean; durability?: ReplicaAck } = {},
   ) {
     this.worker = new Worker(DELIVERY_QUEUE, (job) => this.process(job.data, job.id ?? "?"), {
       connection,
@@ -47,7 +49,8 @@ export class DeliveryConsumer {
           "delivery failed; will retry",
         );
     });
-    this.worker.on("error", (err) => this.logger.error({ err }, "delivery consumer error"));
+    const errors = new ThrottledErrorLog(this.logger, "delivery consumer");
+    this.worker.on("error", (err) => errors.report(err));
   }
 
   private async process(raw: unknown, bullId: string): Promise<"delivered" | "duplicate"> {
@@ -66,7 +69,14 @@ export class DeliveryConsumer {
       return "duplicate";
     }
     await this.handler(delivery);
-    await this.redis.set(key, String(Date.now()), "EX", DELIVERED_TTL_SECONDS);
+    const mark = async () => {
+      await this.redis.set(key, String(Date.now()), "EX", DELIVERED_TTL_SECONDS);
+    };
+    // On a replica before the delivery counts as done: the mark (and the result message of a
+    // channel kept in Redis, written on the same connection) must outlive a failover, or a
+    // replayed delivery would post the result again.
+    if (this.options.durability) await this.options.durability.confirm("the delivery", mark);
+    else await mark();
     this.logger.info(
       {
         deliveryId: delivery.deliveryId,

@@ -16,6 +16,7 @@ import { JobRecords } from "../queue/job-records.js";
 import type { DeliveryJob } from "../queue/job-schemas.js";
 import { KeyNames } from "../queue/queue-names.js";
 import { duplicateRedis, type RedisLike } from "../queue/redis-connection.js";
+import { ReplicaAck } from "../queue/replica-ack.js";
 
 /**
  * Everything a bot process shares across platforms: the core service, the queue producer, and the
@@ -29,6 +30,8 @@ export class BotContext {
   readonly adapters = new Map<Platform, PlatformAdapter>();
   readonly service: EditService;
   readonly tracker: StatusTracker;
+  /** Confirms on a replica the writes people are told about (docs/operations.md). */
+  readonly durability: ReplicaAck;
   private consumer?: DeliveryConsumer;
   /** Told about every delivery the bot handles (metrics); a listener must not throw. */
   private readonly deliveryListeners: ((delivery: DeliveryJob, outcome: "delivered" | "error") => void)[] =
@@ -45,6 +48,7 @@ export class BotContext {
     this.images = new ImageStore(redis, this.keys, config.limits.imageTtlSeconds);
     this.records = new JobRecords(redis, this.keys, config.limits.imageTtlSeconds);
     this.queue = new EditQueue(redis, config.keyPrefix, logger);
+    this.durability = new ReplicaAck(redis, { logger });
     this.service = new EditService({
       config,
       redis,
@@ -56,6 +60,7 @@ export class BotContext {
       rateLimiter: new RateLimiter(redis, config.limits.ratePerMinute, config.limits.rateBurst),
       adapters: this.adapters,
       logger,
+      durability: this.durability,
       onRefused: (code, platform) => {
         for (const listen of this.refusalListeners) listen(code, platform);
       },
@@ -114,6 +119,7 @@ export class BotContext {
         for (const listen of this.deliveryListeners) listen(delivery, "delivered");
       },
       this.logger,
+      { durability: this.durability },
     );
     await Promise.all([this.consumer.worker.waitUntilReady(), this.tracker.waitUntilReady()]);
   }
