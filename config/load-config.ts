@@ -1,8 +1,8 @@
 import { config as loadDotenv } from "dotenv";
 import type { z } from "zod";
+import { redactRedisUrl } from "../src/queue/redis-url.js";
 import { type Config, toConfig } from "./config.js";
 import { ConfigError } from "./config-error.js";
-import { redactRedisUrl } from "../src/queue/redis-url.js";
 import { envSchema } from "./schema.js";
 
 function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {

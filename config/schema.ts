@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { RedisUrlError } from "../src/queue/errors/redis-url-error.js";
-import { parseRedisUrl, redactRedisUrl } from "../src/queue/redis-url.js";
+import { parseRedisUrl } from "../src/queue/redis-url.js";
 
 /**
  * Every setting rf-edit reads, in one schema. Names are fixed by DESIGN.md; extras are added here and

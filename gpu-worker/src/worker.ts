@@ -193,7 +193,14 @@ export class EditWorker {
     // Image and delivery on a replica before the job counts as done, redone after a failover.
     await this.durability.confirm("the result", async () => {
       await this.images.put(out.png);
-      await this.deliveries.add({ v: 1, deliveryId: data.jobId, job: data, status: "done", result, finishedAt });
+      await this.deliveries.add({
+        v: 1,
+        deliveryId: data.jobId,
+        job: data,
+        status: "done",
+        result,
+        finishedAt,
+      });
     });
     log.info(
       { totalMs: result.totalMs, transformerCalls: result.transformerCalls, cached: result.inversionCached },

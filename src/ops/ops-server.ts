@@ -11,9 +11,9 @@ import { bullPrefix, DELIVERY_QUEUE, EDIT_QUEUE } from "../queue/queue-names.js"
 import type { RedisLike } from "../queue/redis-connection.js";
 import { adminAuth } from "./admin-auth.js";
 import type { OpsMetrics } from "./metrics.js";
+import { checkRedisHealth } from "./redis-health.js";
 
 export const DASHBOARD_PATH = "/admin/queues";
-const REDIS_CHECK_TIMEOUT_MS = 2000;
 
 /** A part of the process readiness depends on: true while it is up and taking work. */
 export type ReadinessCheck = () => boolean | Promise<boolean>;
@@ -65,7 +65,11 @@ export class OpsServer {
     this.app.get("/readyz", async (_req, res) => {
       const parts = await this.readiness();
       const ready = Object.values(parts).every(Boolean);
-      res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", parts });
+      res.status(ready ? 200 : 503).json({
+        status: ready ? "ready" : "not ready",
+        parts,
+        ...(this.redisReason ? { redis: this.redisReason } : {}),
+      });
     });
     if (d.config.adminToken) this.mountDashboard(d.config.adminToken);
     // Anything else, the dashboard too when ADMIN_TOKEN is unset: nothing here.
@@ -78,8 +82,13 @@ export class OpsServer {
     this.checks.set(part, check);
   }
 
+  /** Why Redis is not ready, from the last check (undefined when it is). */
+  private redisReason?: string;
+
   async readiness(): Promise<Record<string, boolean>> {
-    const out: Record<string, boolean> = { redis: await this.redisAnswers() };
+    const health = await checkRedisHealth(this.d.redis);
+    this.redisReason = health.reason;
+    const out: Record<string, boolean> = { redis: health.ok };
     for (const [part, check] of this.checks) {
       try {
         out[part] = check ? await check() : false;
@@ -88,20 +97,6 @@ export class OpsServer {
       }
     }
     return out;
-  }
-
-  private async redisAnswers(): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("redis ping timed out")), REDIS_CHECK_TIMEOUT_MS);
-      });
-      return (await Promise.race([this.d.redis.ping(), timeout])) === "PONG";
-    } catch {
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private mountDashboard(token: string): void {

@@ -1,5 +1,6 @@
 import type { Config } from "../../config/index.js";
 import type { Logger } from "../logger.js";
+import { watchOf } from "../queue/connection-watch.js";
 import type { RedisLike } from "../queue/redis-connection.js";
 import type { RunningBot } from "../runtime/start-bot.js";
 import type { RunningWorker } from "../runtime/start-worker.js";
@@ -33,6 +34,7 @@ export async function startOps(
   options: { port?: number; host?: string } = {},
 ): Promise<RunningOps> {
   const metrics = new OpsMetrics();
+  metrics.watchRedis(watchOf(redis));
   const server = new OpsServer({ config, redis, metrics, logger, parts: partsOf(config.role) });
   const port = await server.listen(options.port ?? config.metricsPort, options.host);
   return {

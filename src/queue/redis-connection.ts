@@ -89,7 +89,13 @@ export function createRedis(url: string, logger?: Logger, name = "redis"): Redis
     });
   } else {
     const h = target.hosts[0];
-    client = new Redis({ ...base, host: h.host, port: h.port, db: target.db, ...(target.tls ? { tls: {} } : {}) });
+    client = new Redis({
+      ...base,
+      host: h.host,
+      port: h.port,
+      db: target.db,
+      ...(target.tls ? { tls: {} } : {}),
+    });
   }
   targets.set(client, target);
   watch(client, logger, name, target);

@@ -86,7 +86,8 @@ export function parseRedisUrl(url: string): RedisTarget {
       throw new RedisUrlError(`the user name or password has a broken %-escape (in ${redactRedisUrl(url)})`);
     }
   }
-  const kind = scheme === "redis-sentinel://" ? "sentinel" : scheme === "redis-cluster://" ? "cluster" : "standalone";
+  const kind =
+    scheme === "redis-sentinel://" ? "sentinel" : scheme === "redis-cluster://" ? "cluster" : "standalone";
   const defaultPort = kind === "sentinel" ? 26379 : 6379;
   const hosts = hostList.split(",").map((hp) => parseHost(hp, defaultPort, url));
   if (kind === "standalone" && hosts.length > 1)

@@ -93,7 +93,8 @@ export class ReplicaAck {
   private async replicaCount(node: Redis): Promise<number> {
     const epoch = watchOf(this.redis).epoch;
     const cached = node === this.redis ? this.replicas : undefined;
-    if (cached && cached.epoch === epoch && Date.now() - cached.at < REPLICA_COUNT_TTL_MS) return cached.count;
+    if (cached && cached.epoch === epoch && Date.now() - cached.at < REPLICA_COUNT_TTL_MS)
+      return cached.count;
     const info = String(await node.info("replication"));
     const count = Number(/connected_slaves:(\d+)/.exec(info)?.[1] ?? 0);
     if (node === this.redis) this.replicas = { count, at: Date.now(), epoch };

@@ -17,6 +17,7 @@ import type { DeliveryJob } from "../queue/job-schemas.js";
 import { KeyNames } from "../queue/queue-names.js";
 import { duplicateRedis, type RedisLike } from "../queue/redis-connection.js";
 import { ReplicaAck } from "../queue/replica-ack.js";
+import { StatusRanks } from "../queue/status-ranks.js";
 
 /**
  * Everything a bot process shares across platforms: the core service, the queue producer, and the
@@ -68,6 +69,7 @@ export class BotContext {
     this.tracker = new StatusTracker(this.connection(), config.keyPrefix, {
       queue: this.queue,
       records: this.records,
+      ranks: new StatusRanks(redis, this.keys),
       adapters: this.adapters,
       logger,
       minIntervalMs: config.statusUpdateMs,
@@ -109,7 +111,7 @@ export class BotContext {
       this.config.keyPrefix,
       async (delivery) => {
         // Progress still throttled for this job must not overwrite the final status.
-        this.tracker.forget(delivery.job.jobId);
+        await this.tracker.finish(delivery.job.jobId);
         try {
           await router.handle(delivery);
         } catch (err) {

@@ -8,7 +8,9 @@ export function isRedisUnavailable(err: unknown): boolean {
   if (err instanceof NotReplicatedError) return true;
   if (!(err instanceof Error)) return false;
   const e = err as Error & { code?: string };
-  if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND"].includes(e.code ?? ""))
+  if (
+    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND"].includes(e.code ?? "")
+  )
     return true;
   return /^(READONLY|LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS)\b|Too many Cluster redirections|Connection is closed|Failed to refresh slots cache|All sentinels are unreachable|Cluster is ended|Command timed out|Reached the max retries per request/.test(
     e.message ?? "",
