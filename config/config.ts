@@ -53,6 +53,8 @@ export interface Config {
   };
   worker: { concurrency: number };
   statusUpdateMs: number;
+  /** SIGTERM to exit, whatever Redis does: the running edit finishes or is handed back within it. */
+  shutdownTimeoutMs: number;
 }
 
 /** Slack's file hosts follow its API host: a GovSlack or proxied API serves files from its own domain. */
@@ -129,5 +131,6 @@ export function toConfig(env: Env): Config {
     },
     worker: { concurrency: env.WORKER_CONCURRENCY },
     statusUpdateMs: env.STATUS_UPDATE_MS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -121,6 +121,7 @@ export const envSchema = z.object({
   INVERSION_SEED: int(0, 0, 2 ** 31 - 1),
   WORKER_CONCURRENCY: int(1, 1, 64),
   STATUS_UPDATE_MS: int(2000, 100, 60_000),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 1000, 600_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

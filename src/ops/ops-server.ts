@@ -45,6 +45,8 @@ export class OpsServer {
       (name) => new Queue(name, { connection: d.redis, prefix }),
     );
     for (const q of this.queues) {
+      // Without a listener BullMQ prints each connection error raw; the connection logs outages in words.
+      q.on("error", (err) => d.logger.debug({ err }, "ops queue: Redis error"));
       d.metrics.addQueue(q.name, () =>
         q.getJobCounts("wait", "prioritized", "active", "delayed", "completed", "failed"),
       );

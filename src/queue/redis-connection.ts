@@ -117,6 +117,7 @@ function mastersOf(cluster: Cluster): string {
 }
 
 const LOG_EVERY_MS = 10_000;
+const outages = new Map<string, { loggedAt: number; downSince: number; reporter?: RedisLike }>();
 
 /**
  * Keeps the client's ConnectionWatch and logs an outage in words: one line "waiting for Redis at
@@ -126,28 +127,30 @@ const LOG_EVERY_MS = 10_000;
  */
 function watch(client: RedisLike, logger: Logger | undefined, name: string, target: RedisTarget): void {
   const w = watchOf(client);
-  let loggedAt = 0;
-  let downSince = 0;
+  const where = describeTarget(target);
+  // Every connection of the process to the same Redis shares one log line per 10 s.
+  const outage = outages.get(where) ?? { loggedAt: 0, downSince: 0, reporter: undefined };
+  outages.set(where, outage);
   client.on("error", (err: Error) => {
     w.failed(err);
-    if (downSince === 0) downSince = Date.now();
-    if (Date.now() - loggedAt < LOG_EVERY_MS) return;
-    loggedAt = Date.now();
-    logger?.warn(
-      { redis: name, reason: describeRedisError(err) },
-      `waiting for Redis at ${describeTarget(target)} (${describeRedisError(err)})`,
-    );
+    if (outage.downSince === 0) outage.downSince = Date.now();
+    if (Date.now() - outage.loggedAt < LOG_EVERY_MS) return;
+    outage.loggedAt = Date.now();
+    outage.reporter = client;
+    const reason = describeRedisError(err);
+    logger?.warn({ redis: name, reason }, `waiting for Redis at ${where} (${reason})`);
   });
   client.on("close", () => w.closed());
   client.on("ready", () => {
     w.ready(client instanceof Cluster ? mastersOf(client) : remoteOf(client));
-    if (loggedAt > 0)
-      logger?.info(
-        { redis: name, downMs: downSince ? Date.now() - downSince : undefined },
-        `Redis at ${describeTarget(target)} is reachable again`,
-      );
-    loggedAt = 0;
-    downSince = 0;
+    if (outage.reporter !== client) return;
+    logger?.info(
+      { redis: name, downMs: outage.downSince ? Date.now() - outage.downSince : undefined },
+      `Redis at ${where} is reachable again`,
+    );
+    outage.loggedAt = 0;
+    outage.downSince = 0;
+    outage.reporter = undefined;
   });
   if (client instanceof Cluster) {
     // A Cluster failover moves slots to a replica without the client going down.

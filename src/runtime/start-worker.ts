@@ -8,7 +8,8 @@ import type { RedisLike } from "../queue/redis-connection.js";
 export interface RunningWorker {
   worker: EditWorker;
   model: FluxModel;
-  stop(): Promise<void>;
+  /** Lets the running edit finish for up to `graceMs`, then hands it back to the queue. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Loads the model (the tiny demo model when MODEL_DIR is unset) and starts taking edit jobs. */
@@ -33,8 +34,8 @@ export async function startWorker(
   return {
     worker,
     model: flux,
-    async stop() {
-      await worker.close();
+    async stop(graceMs?: number) {
+      await worker.close(graceMs);
       if (!model) await flux.close();
     },
   };

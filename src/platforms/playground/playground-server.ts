@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEMO_NOTICE, PLAYGROUND_NEEDS_NAME, uploadTooLargeText } from "../../core/messages.js";
+import { DEMO_NOTICE, PLAYGROUND_NEEDS_NAME, STORE_BUSY, uploadTooLargeText } from "../../core/messages.js";
 import { SUGGESTED_REACTIONS } from "../../core/rerun-action.js";
 import type { Logger } from "../../logger.js";
+import { isRedisUnavailable } from "../../queue/errors/redis-unavailable.js";
 import type { ChannelStore } from "./channel-store.js";
 import { RequestError } from "./errors/request-error.js";
 import { sniffImageType } from "./image-type.js";
@@ -189,7 +190,7 @@ export class PlaygroundServer {
   }
 
   private reply(res: ServerResponse, reply: ActionReply): void {
-    this.json(res, 200, reply);
+    this.json(res, reply.busy ? 503 : 200, reply);
   }
 
   private json(res: ServerResponse, status: number, body: unknown): void {
@@ -201,6 +202,10 @@ export class PlaygroundServer {
   private fail(res: ServerResponse, err: unknown): void {
     if (err instanceof RequestError) {
       this.json(res, err.status, { ok: false, message: err.userMessage });
+    } else if (isRedisUnavailable(err)) {
+      // A Redis failover is not the person's fault nor a bug: they can simply try again.
+      this.d.logger.warn({ reason: (err as Error).message }, "playground request met a Redis failover");
+      this.json(res, 503, { ok: false, busy: true, message: STORE_BUSY });
     } else if (err instanceof SyntaxError) {
       this.json(res, 400, { ok: false, message: "That request was not valid JSON." });
     } else {
