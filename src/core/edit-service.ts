@@ -9,6 +9,7 @@ import type { EditJob, EditSpec } from "../queue/job-schemas.js";
 import type { KeyNames } from "../queue/queue-names.js";
 import { FAILOVER_RIDE_OUT_MS, type RedisLike } from "../queue/redis-connection.js";
 import type { ReplicaAck } from "../queue/replica-ack.js";
+import { QUEUED_RANK, type StatusRanks } from "../queue/status-ranks.js";
 import type { EditRequest } from "./edit-request.js";
 import { type UserErrorCode, UserFacingError } from "./errors/user-facing-error.js";
 import type { ImageIntake } from "./image-intake.js";
@@ -46,6 +47,8 @@ export interface EditServiceDeps {
   onRefused?: (code: UserErrorCode, platform: Platform) => void;
   /** Confirms the writes of a queued edit on a replica before "queued" is said (docs/operations.md). */
   durability?: ReplicaAck;
+  /** Status progress shared by every bot: "queued" is not written over a job that already started. */
+  ranks?: StatusRanks;
   /** How long a request may wait out a Redis failover before it is answered "busy" (ms). */
   requestDeadlineMs?: number;
 }
@@ -344,7 +347,8 @@ export class EditService {
       await this.d.queue.add(job);
     };
     try {
-      if (this.d.durability) await this.d.durability.confirm("the edit job", write);
+      if (this.d.durability)
+        await this.d.durability.confirm("the edit job", write, { since: currentGate()?.since });
       else await write();
     } catch (err) {
       await this.withdraw(p.origin, jobId);
@@ -358,7 +362,8 @@ export class EditService {
     const position = await this.d.queue.position(jobId);
     this.d.logger.info({ jobId, kind: p.kind, platform: p.origin.platform, position }, "edit queued");
     const head = submittedText(p.spec, p.kind, p.kind === "new" ? undefined : p.origin.userName);
-    await this.status(p.origin, { jobId, text: `${head}\n${queuedText(position)}`, cancellable: true });
+    if (await this.mayShowQueued(jobId))
+      await this.status(p.origin, { jobId, text: `${head}\n${queuedText(position)}`, cancellable: true });
     return { jobId, position };
   }
 
@@ -371,6 +376,7 @@ export class EditService {
     body: (origin: Origin) => Promise<{ jobId: string; position: number | null }>,
   ): Promise<SubmitOutcome> {
     const o = { ...origin };
+    const since = this.d.durability?.epoch();
     try {
       if (!o.statusMessageId) {
         const posted = await this.adapter(o).postStatus(o, { text: "⏳ Working on it…", cancellable: false });
@@ -380,6 +386,7 @@ export class EditService {
       const { jobId, position } = await withDeadline(
         this.d.requestDeadlineMs ?? FAILOVER_RIDE_OUT_MS + 5000,
         () => body(o),
+        { since },
       );
       return { ok: true, jobId, position };
     } catch (err) {
@@ -406,6 +413,15 @@ export class EditService {
       else this.d.logger.info({ code: error.code, platform: o.platform }, "request refused");
       this.d.onRefused?.(error.code, o.platform);
       return this.tell(o, error);
+    }
+  }
+
+  /** False when a worker already reported progress on the job (its status has moved past "queued"). */
+  private async mayShowQueued(jobId: string): Promise<boolean> {
+    try {
+      return this.d.ranks ? await this.d.ranks.claim(jobId, QUEUED_RANK) : true;
+    } catch {
+      return true;
     }
   }
 

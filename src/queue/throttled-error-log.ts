@@ -3,6 +3,7 @@ import { describeRedisError } from "./connection-watch.js";
 import { isRedisUnavailable } from "./errors/redis-unavailable.js";
 
 const EVERY_MS = 10_000;
+const LOST_LOCK = /^(Missing key|Missing lock|Lock mismatch) for job /;
 
 /**
  * BullMQ emits `error` for every failed poll while Redis is away (hundreds a minute). Redis outages
@@ -19,6 +20,12 @@ export class ThrottledErrorLog {
   ) {}
 
   report(err: Error): void {
+    if (LOST_LOCK.test(err.message)) {
+      // BullMQ's own check that a job is still ours (finished-errors.ts): after a failover rolled
+      // its state back, or a stall, another copy owns it. The job itself is retried or already done.
+      this.logger.warn({ reason: err.message }, `${this.what}: a job changed hands (failover or stall)`);
+      return;
+    }
     if (!isRedisUnavailable(err)) {
       this.logger.error({ err }, `${this.what} error`);
       return;

@@ -50,6 +50,7 @@ export class BotContext {
     this.records = new JobRecords(redis, this.keys, config.limits.imageTtlSeconds);
     this.queue = new EditQueue(redis, config.keyPrefix, logger);
     this.durability = new ReplicaAck(redis, { logger });
+    const ranks = new StatusRanks(redis, this.keys);
     this.service = new EditService({
       config,
       redis,
@@ -62,6 +63,7 @@ export class BotContext {
       adapters: this.adapters,
       logger,
       durability: this.durability,
+      ranks,
       onRefused: (code, platform) => {
         for (const listen of this.refusalListeners) listen(code, platform);
       },
@@ -69,7 +71,7 @@ export class BotContext {
     this.tracker = new StatusTracker(this.connection(), config.keyPrefix, {
       queue: this.queue,
       records: this.records,
-      ranks: new StatusRanks(redis, this.keys),
+      ranks,
       adapters: this.adapters,
       logger,
       minIntervalMs: config.statusUpdateMs,
@@ -121,7 +123,10 @@ export class BotContext {
         for (const listen of this.deliveryListeners) listen(delivery, "delivered");
       },
       this.logger,
-      { durability: this.durability },
+      {
+        durability: this.durability,
+        redoable: (delivery) => this.adapters.get(delivery.job.origin.platform)?.platform === "playground",
+      },
     );
     await Promise.all([this.consumer.worker.waitUntilReady(), this.tracker.waitUntilReady()]);
   }

@@ -36,13 +36,21 @@ export class ChannelStore {
     return () => this.listeners.delete(listener);
   }
 
-  async post(input: NewMessage): Promise<PlaygroundMessage> {
+  /**
+   * Adds a message. With `key`, posting again is harmless: the message keeps one id, and a second
+   * post returns the first (a delivery redone after a Redis failover must not show a result twice).
+   */
+  async post(input: NewMessage, opts: { key?: string } = {}): Promise<PlaygroundMessage> {
+    if (opts.key) {
+      const existing = await this.get(`m${opts.key}`);
+      if (existing) return existing;
+    }
     const seq = this.nextSeq();
     const message: PlaygroundMessage = {
       controls: [],
       reactions: [],
       ...input,
-      id: `m${seq}${randomBytes(3).toString("hex")}`,
+      id: opts.key ? `m${opts.key}` : `m${seq}${randomBytes(3).toString("hex")}`,
       seq,
       createdAt: Date.now(),
     };

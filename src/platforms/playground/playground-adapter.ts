@@ -48,22 +48,26 @@ export class PlaygroundAdapter implements PlatformAdapter {
 
   async postResult(origin: Origin, view: ResultView): Promise<MessageRef> {
     const threadId = origin.threadId ?? origin.messageId ?? origin.statusMessageId;
-    const message = await this.store.post({
-      threadId,
-      author: BOT_AUTHOR,
-      text: view.caption,
-      image: { sha: view.result.imageKey, name: `${view.job.jobId}.png` },
-      controls: view.controls.map((c) => ({ id: c.id, label: c.label })),
-      reactions: SUGGESTED_REACTIONS.unicode.map((emoji) => ({ emoji, users: [BOT_AUTHOR.id] })),
-      job: {
-        jobId: view.job.jobId,
-        prompt: view.job.spec.prompt,
-        strength: view.job.spec.strength,
-        seed: view.job.spec.seed,
-        isDemo: view.result.isDemo,
-        model: view.result.modelName,
+    const message = await this.store.post(
+      {
+        threadId,
+        author: BOT_AUTHOR,
+        text: view.caption,
+        image: { sha: view.result.imageKey, name: `${view.job.jobId}.png` },
+        controls: view.controls.map((c) => ({ id: c.id, label: c.label })),
+        reactions: SUGGESTED_REACTIONS.unicode.map((emoji) => ({ emoji, users: [BOT_AUTHOR.id] })),
+        job: {
+          jobId: view.job.jobId,
+          prompt: view.job.spec.prompt,
+          strength: view.job.spec.strength,
+          seed: view.job.spec.seed,
+          isDemo: view.result.isDemo,
+          model: view.result.modelName,
+        },
       },
-    });
+      // One result message per job, however often its delivery is redone.
+      { key: `r${view.job.jobId}` },
+    );
     // Same channel id the core links status messages under (thread first), so reactions find the job.
     const ref: MessageRef = {
       platform: "playground",
