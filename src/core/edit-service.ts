@@ -347,8 +347,7 @@ export class EditService {
       await this.d.queue.add(job);
     };
     try {
-      if (this.d.durability)
-        await this.d.durability.confirm("the edit job", write, { since: currentGate()?.since });
+      if (this.d.durability) await this.d.durability.confirm("the edit job", write);
       else await write();
     } catch (err) {
       await this.withdraw(p.origin, jobId);
@@ -376,7 +375,6 @@ export class EditService {
     body: (origin: Origin) => Promise<{ jobId: string; position: number | null }>,
   ): Promise<SubmitOutcome> {
     const o = { ...origin };
-    const since = this.d.durability?.epoch();
     try {
       if (!o.statusMessageId) {
         const posted = await this.adapter(o).postStatus(o, { text: "⏳ Working on it…", cancellable: false });
@@ -386,7 +384,6 @@ export class EditService {
       const { jobId, position } = await withDeadline(
         this.d.requestDeadlineMs ?? FAILOVER_RIDE_OUT_MS + 5000,
         () => body(o),
-        { since },
       );
       return { ok: true, jobId, position };
     } catch (err) {

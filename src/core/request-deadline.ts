@@ -3,8 +3,6 @@ import { AsyncLocalStorage } from "node:async_hooks";
 /** One request's promise to answer in time; work that outlives it must not go on as if answered. */
 export interface RequestGate {
   abandoned: boolean;
-  /** The Redis connection's epoch when the request began: its first writes were made on it. */
-  since?: number;
 }
 
 const gates = new AsyncLocalStorage<RequestGate>();
@@ -26,12 +24,8 @@ export class DeadlineError extends Error {
  * cannot be taken back), but sees `currentGate().abandoned` and must then undo what it did
  * instead of telling anyone it worked.
  */
-export async function withDeadline<T>(
-  ms: number,
-  body: () => Promise<T>,
-  extra: Omit<RequestGate, "abandoned"> = {},
-): Promise<T> {
-  const gate: RequestGate = { abandoned: false, ...extra };
+export async function withDeadline<T>(ms: number, body: () => Promise<T>): Promise<T> {
+  const gate: RequestGate = { abandoned: false };
   const work = gates.run(gate, body);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

@@ -48,14 +48,8 @@ export class ReplicaAck {
    * throws NotReplicatedError when that cannot be confirmed before the deadline. Errors of `write`
    * itself that mean Redis is failing over are retried within the deadline too.
    */
-  async confirm<T>(what: string, write: () => Promise<T>, opts: { since?: number } = {}): Promise<T> {
+  async confirm<T>(what: string, write: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + this.deadlineMs;
-    if (opts.since !== undefined && opts.since !== watchOf(this.redis).epoch) {
-      // Writes made before `write` (a status message, say) went to a connection that is gone and
-      // cannot be redone here: the caller must refuse rather than confirm half a request.
-      this.refused++;
-      throw new NotReplicatedError(what, "the connection changed during the request (failover)");
-    }
     let reason = "no answer";
     for (let attempt = 1; ; attempt++) {
       const w = watchOf(this.redis);
@@ -63,13 +57,7 @@ export class ReplicaAck {
       try {
         const result = await write();
         const acked = await this.waitForReplica(Math.min(this.waitMs, Math.max(100, deadline - Date.now())));
-        if (w.epoch === epoch && acked) {
-          if (opts.since !== undefined && opts.since !== w.epoch) {
-            reason = "the connection changed during the request (failover)";
-            break;
-          }
-          return result;
-        }
+        if (w.epoch === epoch && acked) return result;
         reason = w.epoch !== epoch ? "the connection changed (failover)" : "no replica acknowledged in time";
       } catch (err) {
         if (!isRedisUnavailable(err)) throw err;
@@ -84,11 +72,6 @@ export class ReplicaAck {
   }
 
   /** True when every replica-having master this client writes to has a replica with its writes. */
-  /** The connection's reconnection count now, for `confirm`'s `since`. */
-  epoch(): number {
-    return watchOf(this.redis).epoch;
-  }
-
   private async waitForReplica(waitMs: number): Promise<boolean> {
     if (this.redis instanceof Cluster) {
       // One connection per master; a write went to whichever master owns its key's slot.
