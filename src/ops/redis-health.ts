@@ -63,6 +63,30 @@ export async function checkRedisHealth(redis: RedisLike): Promise<RedisHealth> {
       const info = String(await timed(redis.cluster("INFO"), "CLUSTER INFO"));
       const state = /cluster_state:(\w+)/.exec(info)?.[1];
       if (state !== "ok") return { ok: false, reason: `the cluster is down (cluster_state:${state ?? "?"})` };
+      // A master that just died still owns its slots until its replica takes over (node timeout):
+      // the cluster says ok, but writes to those slots fail meanwhile.
+      const nodes = String(await timed(redis.cluster("NODES"), "CLUSTER NODES"));
+      const failing = nodes
+        .split("\n")
+        .filter(
+          (line) => /\bmaster\b/.test(line.split(" ")[2] ?? "") && /fail/.test(line.split(" ")[2] ?? ""),
+        );
+      if (failing.length > 0)
+        return {
+          ok: false,
+          reason: `a cluster master is failing (${failing.map((l) => l.split(" ")[1]).join(", ")})`,
+        };
+      const down = await Promise.all(
+        redis.nodes("master").map((node) =>
+          timed(node.ping(), "PING").then(
+            () => null,
+            () => `${node.options.host}:${node.options.port}`,
+          ),
+        ),
+      );
+      const silent = down.filter((d): d is string => d !== null);
+      if (silent.length > 0)
+        return { ok: false, reason: `a cluster master does not answer (${silent.join(", ")})` };
       return { ok: true };
     }
     const role = (await timed(redis.call("ROLE"), "ROLE")) as unknown[];

@@ -95,3 +95,19 @@ export async function runScenario(o: {
   assert.ok(after > before, `the failover is counted (${before} → ${after})`);
   return counts;
 }
+
+/** /readyz of the bot `count` times, 400 ms apart: the statuses it answered. */
+export async function probeReadiness(bot: RfEditProcess, count = 10): Promise<number[]> {
+  const port = opsPort(bot);
+  const probes: Promise<number>[] = [];
+  for (let k = 0; k < count; k++) {
+    probes.push(
+      fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(5000) }).then(
+        (r) => r.status,
+        () => 0,
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 400));
+  }
+  return Promise.all(probes);
+}

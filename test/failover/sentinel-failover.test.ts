@@ -4,7 +4,7 @@ import type { RfEditProcess } from "../support/child-process.js";
 import { startBotAndWorker } from "../support/failover-batch.js";
 import { SentinelSet } from "../support/redis-ha.js";
 import { uniquePrefix } from "../support/stack.js";
-import { runScenario } from "./run-scenario.js";
+import { probeReadiness, runScenario } from "./run-scenario.js";
 
 describe("Redis Sentinel failover under a batch of edits (bot and worker as separate processes)", () => {
   let ha: SentinelSet;
@@ -38,8 +38,9 @@ describe("Redis Sentinel failover under a batch of edits (bot and worker as sepa
     assert.notEqual(await ha.masterPort(), oldMaster);
   });
 
-  it("kill -9 of the master: the same", async () => {
+  it("kill -9 of the master: the same, and /readyz says not ready meanwhile", async () => {
     const oldMaster = await ha.masterPort();
+    let readyDuring: number[] = [];
     await runScenario({
       name: "sentinel: kill -9 of the master",
       url,
@@ -47,9 +48,11 @@ describe("Redis Sentinel failover under a batch of edits (bot and worker as sepa
       worker,
       failover: async () => {
         await ha.server(oldMaster).kill();
+        readyDuring = await probeReadiness(bot, 5);
         await ha.waitForNewMaster(oldMaster);
       },
     });
+    assert.ok(readyDuring.includes(503), `/readyz said not ready during the failover (${readyDuring})`);
   });
 
   it("shuts down within SHUTDOWN_TIMEOUT_MS with every Redis server gone", async () => {
