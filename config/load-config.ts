@@ -12,7 +12,7 @@ function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | und
   const shown =
     raw === undefined ? "" : ` (got ${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)})`;
   // A custom check words its whole sentence itself ("the port "6380x" is not a number...").
-  if (issue.code === "custom") return `${name}: ${issue.message}`;
+  if (issue.code === "custom") return `${name}${shown}: ${issue.message}`;
   let allowed = issue.message;
   if (issue.code === "invalid_value" && "values" in issue) {
     allowed = `one of ${(issue.values as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;

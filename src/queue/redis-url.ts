@@ -28,31 +28,27 @@ export function redactRedisUrl(url: string): string {
 
 function parsePort(text: string, url: string): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535)
-    throw new RedisUrlError(
-      `the port ${JSON.stringify(text)} is not a number from 1 to 65535 (in ${redactRedisUrl(url)})`,
-    );
+    throw new RedisUrlError(url, `the port ${JSON.stringify(text)} is not a number from 1 to 65535`);
   return Number(text);
 }
 
 function parseHost(hp: string, fallbackPort: number, url: string): RedisAddress {
   const s = hp.trim();
-  if (s === "") throw new RedisUrlError(`a host is missing (in ${redactRedisUrl(url)})`);
+  if (s === "") throw new RedisUrlError(url, `a host is missing`);
   // [::1]:6379 for IPv6; otherwise the last colon starts the port.
   const v6 = /^\[([^\]]+)\](?::(.*))?$/.exec(s);
   if (v6) return { host: v6[1], port: v6[2] === undefined ? fallbackPort : parsePort(v6[2], url) };
   const colon = s.lastIndexOf(":");
   const host = colon >= 0 ? s.slice(0, colon) : s;
   if (!/^[A-Za-z0-9._-]+$/.test(host))
-    throw new RedisUrlError(`${JSON.stringify(host)} is not a host name (in ${redactRedisUrl(url)})`);
+    throw new RedisUrlError(url, `${JSON.stringify(host)} is not a host name`);
   return { host, port: colon >= 0 ? parsePort(s.slice(colon + 1), url) : fallbackPort };
 }
 
 function parseDb(text: string, url: string): number {
   if (text === "") return 0;
   if (!/^\d{1,6}$/.test(text))
-    throw new RedisUrlError(
-      `the database index ${JSON.stringify(text)} is not a whole number (in ${redactRedisUrl(url)})`,
-    );
+    throw new RedisUrlError(url, `the database index ${JSON.stringify(text)} is not a whole number`);
   return Number(text);
 }
 
@@ -64,7 +60,8 @@ export function parseRedisUrl(url: string): RedisTarget {
   const scheme = SCHEMES.find((s) => url.startsWith(s));
   if (!scheme)
     throw new RedisUrlError(
-      `must start with redis://, rediss://, redis-sentinel:// or redis-cluster:// (got ${JSON.stringify(redactRedisUrl(url))})`,
+      url,
+      `must start with redis://, rediss://, redis-sentinel:// or redis-cluster:// `,
     );
   let rest = url.slice(scheme.length);
   const query = rest.indexOf("?");
@@ -83,7 +80,7 @@ export function parseRedisUrl(url: string): RedisTarget {
       username = colon > 0 ? decodeURIComponent(auth.slice(0, colon)) : undefined;
       password = decodeURIComponent(colon >= 0 ? auth.slice(colon + 1) : auth) || undefined;
     } catch {
-      throw new RedisUrlError(`the user name or password has a broken %-escape (in ${redactRedisUrl(url)})`);
+      throw new RedisUrlError(url, `the user name or password has a broken %-escape`);
     }
   }
   const kind =
@@ -92,7 +89,8 @@ export function parseRedisUrl(url: string): RedisTarget {
   const hosts = hostList.split(",").map((hp) => parseHost(hp, defaultPort, url));
   if (kind === "standalone" && hosts.length > 1)
     throw new RedisUrlError(
-      `one server only in ${scheme} URLs; list Sentinels with redis-sentinel:// or Cluster nodes with redis-cluster:// (in ${redactRedisUrl(url)})`,
+      url,
+      `one server only in ${scheme} URLs; list Sentinels with redis-sentinel:// or Cluster nodes with redis-cluster://`,
     );
   const tls = scheme === "rediss://";
   if (kind === "sentinel") {
@@ -102,7 +100,7 @@ export function parseRedisUrl(url: string): RedisTarget {
   }
   if (kind === "cluster") {
     if (path !== "" && path !== "0")
-      throw new RedisUrlError(`a Redis Cluster has only database 0 (got /${path} in ${redactRedisUrl(url)})`);
+      throw new RedisUrlError(url, `a Redis Cluster has only database 0 (got /${path})`);
     return { kind, hosts, tls, username, password, db: 0 };
   }
   return { kind, hosts, tls, username, password, db: parseDb(path, url) };
