@@ -57,6 +57,12 @@ export async function runScenario(o: {
   }
   await failover;
   await Promise.all(sends);
+  // Until one edit sent after the failover is accepted (the recovery time), one more every 500 ms.
+  for (let extra = 0; extra < 60; extra++) {
+    if (batch.outcomes.some((x) => x.ok && x.at >= failoverAt)) break;
+    await batch.send(EDITS_PER_BATCH + extra);
+    await new Promise((r) => setTimeout(r, 500));
+  }
   const results = await batch.settle(o.settleMs ?? 45_000);
   batch.close();
   const counts = countScenario(o.name, batch, results, failoverAt);

@@ -127,8 +127,17 @@ export class SentinelSet {
   static async start(): Promise<SentinelSet> {
     const dir = await mkdtemp(path.join(tmpdir(), "rf-sentinel-"));
     const [p0, p1] = [await freePort(), await freePort()];
-    const master = new RedisProcess(p0, serverArgs(p0, dir));
-    const replica = new RedisProcess(p1, [...serverArgs(p1, dir), "--replicaof", "127.0.0.1", String(p0)]);
+    // As docs/operations.md asks of every master (and of every replica, which may be promoted): an
+    // isolated master refuses writes instead of taking writes a failover would erase.
+    const safe = ["--min-replicas-to-write", "1", "--min-replicas-max-lag", "10"];
+    const master = new RedisProcess(p0, [...serverArgs(p0, dir), ...safe]);
+    const replica = new RedisProcess(p1, [
+      ...serverArgs(p1, dir),
+      ...safe,
+      "--replicaof",
+      "127.0.0.1",
+      String(p0),
+    ]);
     await master.start();
     await replica.start();
     const sentinels: RedisProcess[] = [];
@@ -206,6 +215,24 @@ export class SentinelSet {
       timeoutMs,
     );
     return port;
+  }
+
+  /** Resolves once every Sentinel names the same master and it has a replica in sync. */
+  async waitForHealthy(timeoutMs = 30_000): Promise<void> {
+    await waitFor(
+      "the master to have a replica in sync again",
+      async () => {
+        const ports = new Set<number>();
+        for (const s of this.sentinels) {
+          const [, port] = (await s.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", this.masterName)) as string[];
+          ports.add(Number(port));
+        }
+        if (ports.size !== 1) return false;
+        const info = String(await this.server([...ports][0]).call("INFO", "replication"));
+        return /role:master/.test(info) && /slave0:.*state=online/.test(info);
+      },
+      timeoutMs,
+    );
   }
 
   async stop(): Promise<void> {

@@ -7,7 +7,9 @@ import { NotReplicatedError } from "./not-replicated-error.js";
 export function isRedisUnavailable(err: unknown): boolean {
   if (err instanceof NotReplicatedError) return true;
   if (!(err instanceof Error)) return false;
-  const e = err as Error & { code?: string };
+  const e = err as Error & { code?: string; previousErrors?: unknown[] };
+  // A MULTI whose commands were refused (NOREPLICAS, READONLY...) fails as a whole with EXECABORT.
+  if (/^EXECABORT/.test(e.message ?? "") && (e.previousErrors ?? []).some(isRedisUnavailable)) return true;
   if (
     ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND"].includes(e.code ?? "")
   )
