@@ -361,7 +361,8 @@ export class EditService {
     const position = await this.d.queue.position(jobId);
     this.d.logger.info({ jobId, kind: p.kind, platform: p.origin.platform, position }, "edit queued");
     const head = submittedText(p.spec, p.kind, p.kind === "new" ? undefined : p.origin.userName);
-    if (await this.mayShowQueued(jobId))
+    // Position 0: a worker has it already (its progress is on the status message, or the result is).
+    if (position !== null && position > 0 && (await this.mayShowQueued(jobId)))
       await this.status(p.origin, { jobId, text: `${head}\n${queuedText(position)}`, cancellable: true });
     return { jobId, position };
   }
