@@ -27,6 +27,8 @@ export class OpsServer {
   private readonly app = express();
   private readonly queues: Queue[];
   private readonly checks = new Map<string, ReadinessCheck | null>();
+  /** Facts /readyz shows next to the checks, e.g. the execution provider each model part runs on. */
+  private readonly details = new Map<string, unknown>();
   private server?: Server;
 
   constructor(
@@ -70,6 +72,7 @@ export class OpsServer {
       res.status(ready ? 200 : 503).json({
         status: ready ? "ready" : "not ready",
         parts,
+        ...Object.fromEntries(this.details),
         ...(this.redisReason ? { redis: this.redisReason } : {}),
       });
     });
@@ -82,6 +85,10 @@ export class OpsServer {
 
   setReady(part: string, check: ReadinessCheck): void {
     this.checks.set(part, check);
+  }
+
+  setDetail(name: string, value: unknown): void {
+    this.details.set(name, value);
   }
 
   /** Why Redis is not ready, from the last check (undefined when it is). */

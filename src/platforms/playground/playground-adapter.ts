@@ -38,36 +38,41 @@ export class PlaygroundAdapter implements PlatformAdapter {
       await this.postStatus(origin, view);
       return;
     }
-    const updated = await this.store.update(origin.statusMessageId, (m) => ({
-      ...m,
-      text: view.text,
-      controls: statusControls(view),
-    }));
+    // Once the status message has become the result (postResult), late status news ("Done", a
+    // progress event that lost the race) must not overwrite it.
+    const updated = await this.store.update(origin.statusMessageId, (m) =>
+      m.job ? null : { ...m, text: view.text, controls: statusControls(view) },
+    );
     if (!updated) await this.postStatus(origin, view);
   }
 
+  /**
+   * One message per result: the job's status message becomes the result (a new message only when
+   * the status message is gone), so the thread reads request, result, not request, "Done", result.
+   */
   async postResult(origin: Origin, view: ResultView): Promise<MessageRef> {
     const threadId = origin.threadId ?? origin.messageId ?? origin.statusMessageId;
-    const message = await this.store.post(
-      {
-        threadId,
-        author: BOT_AUTHOR,
-        text: view.caption,
-        image: { sha: view.result.imageKey, name: `${view.job.jobId}.png` },
-        controls: view.controls.map((c) => ({ id: c.id, label: c.label })),
-        reactions: SUGGESTED_REACTIONS.unicode.map((emoji) => ({ emoji, users: [BOT_AUTHOR.id] })),
-        job: {
-          jobId: view.job.jobId,
-          prompt: view.job.spec.prompt,
-          strength: view.job.spec.strength,
-          seed: view.job.spec.seed,
-          isDemo: view.result.isDemo,
-          model: view.result.modelName,
-        },
+    const result = {
+      text: view.caption,
+      image: { sha: view.result.imageKey, name: `${view.job.jobId}.png` },
+      controls: view.controls.map((c) => ({ id: c.id, label: c.label })),
+      reactions: SUGGESTED_REACTIONS.unicode.map((emoji) => ({ emoji, users: [BOT_AUTHOR.id] })),
+      job: {
+        jobId: view.job.jobId,
+        prompt: view.job.spec.prompt,
+        strength: view.job.spec.strength,
+        seed: view.job.spec.seed,
+        isDemo: view.result.isDemo,
+        model: view.result.modelName,
       },
-      // One result message per job, however often its delivery is redone.
-      { key: `r${view.job.jobId}` },
-    );
+    };
+    const replaced = origin.statusMessageId
+      ? await this.store.update(origin.statusMessageId, (m) => ({ ...m, ...result }))
+      : null;
+    // Keyed by the job: a delivery redone after a Redis failover finds its result, never posts two.
+    const message =
+      replaced ??
+      (await this.store.post({ threadId, author: BOT_AUTHOR, ...result }, { key: `r${view.job.jobId}` }));
     // Same channel id the core links status messages under (thread first), so reactions find the job.
     const ref: MessageRef = {
       platform: "playground",
