@@ -369,8 +369,7 @@ export class EditService {
     const position = await this.d.queue.position(jobId);
     this.d.logger.info({ jobId, kind: p.kind, platform: p.origin.platform, position }, "edit queued");
     const head = submittedText(p.spec, p.kind, p.kind === "new" ? undefined : p.origin.userName);
-    // Position 0: a worker has it already (its progress is on the status message, or the result is).
-    if (position !== null && position > 0 && (await this.mayShowQueued(jobId)))
+    if (await this.mayShowQueued(jobId, position))
       await this.status(p.origin, { jobId, text: `${head}\n${queuedText(position)}`, cancellable: true });
     return { jobId, position };
   }
@@ -422,9 +421,14 @@ export class EditService {
     }
   }
 
-  /** False when a worker already reported progress on the job (its status has moved past "queued"). */
-  private async mayShowQueued(jobId: string): Promise<boolean> {
+  /**
+   * False when a worker already reported progress on the job (its status has moved past "queued"):
+   * the shared status rank says so, and, for a job a worker has taken (position 0), so does BullMQ's
+   * own record of its progress, which outlives a rank that a failover rolled back.
+   */
+  private async mayShowQueued(jobId: string, position: number | null): Promise<boolean> {
     try {
+      if (position === 0 && (await this.d.queue.hasProgress(jobId))) return false;
       return this.d.ranks ? await this.d.ranks.claim(jobId, QUEUED_RANK) : true;
     } catch {
       return true;

@@ -41,6 +41,12 @@ export class EditQueue {
     return state === "unknown" ? null : 0;
   }
 
+  /** True once a worker has reported progress on the job (its status has moved past "queued"). */
+  async hasProgress(jobId: string): Promise<boolean> {
+    const job = await this.queue.getJob(jobId);
+    return Boolean(job?.progress && typeof job.progress === "object");
+  }
+
   /** Ids of waiting jobs, next first. */
   async waitingIds(): Promise<string[]> {
     return this.queue.getRanges(["wait", "prioritized"], 0, -1, true);
