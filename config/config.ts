@@ -53,6 +53,10 @@ export interface Config {
   };
   worker: { concurrency: number };
   statusUpdateMs: number;
+  /** How long no GPU worker may be online before queued jobs say so. */
+  noWorkerNoticeMs: number;
+  /** How often the bot checks that every open job is still running or has been told its end. */
+  sweepIntervalMs: number;
 }
 
 /** Slack's file hosts follow its API host: a GovSlack or proxied API serves files from its own domain. */
@@ -129,5 +133,7 @@ export function toConfig(env: Env): Config {
     },
     worker: { concurrency: env.WORKER_CONCURRENCY },
     statusUpdateMs: env.STATUS_UPDATE_MS,
+    noWorkerNoticeMs: env.NO_WORKER_NOTICE_MS,
+    sweepIntervalMs: env.SWEEP_INTERVAL_MS,
   };
 }

@@ -115,6 +115,8 @@ export const envSchema = z.object({
   INVERSION_SEED: int(0, 0, 2 ** 31 - 1),
   WORKER_CONCURRENCY: int(1, 1, 64),
   STATUS_UPDATE_MS: int(2000, 100, 60_000),
+  NO_WORKER_NOTICE_MS: int(60_000, 0, 24 * 3600_000),
+  SWEEP_INTERVAL_MS: int(60_000, 100, 3600_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

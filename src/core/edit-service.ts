@@ -5,15 +5,27 @@ import type { CancelBus } from "../queue/cancel-bus.js";
 import type { EditQueue } from "../queue/edit-queue.js";
 import type { JobRecord, JobRecords } from "../queue/job-records.js";
 import type { EditJob, EditSpec } from "../queue/job-schemas.js";
-import type { KeyNames } from "../queue/queue-names.js";
-import type { RedisLike } from "../queue/redis-connection.js";
+import type { JobSlots } from "../queue/job-slots.js";
+import { isStorageFull } from "../queue/redis-errors.js";
+import type { Admission } from "./admission.js";
 import type { EditRequest } from "./edit-request.js";
 import { type UserErrorCode, UserFacingError } from "./errors/user-facing-error.js";
 import type { ImageIntake } from "./image-intake.js";
-import { cancelledText, formatStrength, ODE_NEW_SEED, queuedText, submittedText } from "./messages.js";
-import { mayCancel, mayRerun } from "./permissions.js";
+import {
+  alreadyEndedText,
+  CANCELLED_BEFORE_START,
+  CANCELLING,
+  cancelledText,
+  ENDED_UNNOTICED,
+  formatStrength,
+  NO_WORKER_ONLINE,
+  ODE_NEW_SEED,
+  QUEUE_UNAVAILABLE,
+  queuedText,
+  STORAGE_FULL,
+  submittedText,
+} from "./messages.js";
 import type { PlatformAdapter, StatusView } from "./platform-adapter.js";
-import type { RateLimiter } from "./rate-limiter.js";
 import { nextStrength, type RerunAction } from "./rerun-action.js";
 import type { Actor, MessageRef, Origin, Platform } from "./types.js";
 
@@ -23,20 +35,25 @@ export type SubmitOutcome =
 
 export interface EditServiceDeps {
   config: Config;
-  redis: RedisLike;
-  keys: KeyNames;
   queue: EditQueue;
   records: JobRecords;
   intake: ImageIntake;
   cancelBus: CancelBus;
-  rateLimiter: RateLimiter;
+  admission: Admission;
+  /** The per-person sets of open jobs (admitted, not yet ended). */
+  slots: JobSlots;
+  /**
+   * Makes a job that ended without a word in its thread say how it ended (and frees its slots);
+   * true when it did. Cancel uses it for jobs that no longer run.
+   */
+  repairEnded?: (jobId: string) => Promise<boolean>;
+  /** True while no GPU worker has been online for the configured wait. */
+  noWorkerOnline?: () => boolean;
   adapters: Map<Platform, PlatformAdapter>;
   logger: Logger;
   /** Told of every request answered with a refusal (limits, bad input), for metrics; must not throw. */
   onRefused?: (code: UserErrorCode, platform: Platform) => void;
 }
-
-const USER_JOBS_TTL_SECONDS = 24 * 3600;
 
 /**
  * The platform-neutral heart of the bot: every /edit, re-run, chained edit and cancel goes through
@@ -51,10 +68,11 @@ export class EditService {
   async submit(req: EditRequest): Promise<SubmitOutcome> {
     return this.run(req.origin, async (origin) => {
       const spec = this.specFor(req);
-      await this.admit(origin);
-      await this.status(origin, { text: "📥 Fetching the image…", cancellable: false });
-      const imageKey = await this.d.intake.take(req.image);
-      return this.enqueue({ origin, imageKey, spec, kind: "new" });
+      return this.admitted(origin, async (jobId) => {
+        await this.status(origin, { text: "📥 Fetching the image…", cancellable: false });
+        const imageKey = await this.d.intake.take(req.image);
+        return this.enqueue({ jobId, origin, imageKey, spec, kind: "new" });
+      });
     });
   }
 
@@ -89,44 +107,60 @@ export class EditService {
       };
     }
     const origin = this.rerunOrigin(record.job.origin, actor);
-    if (!mayRerun(this.d.config.rerunPolicy, actor, record.job))
-      return this.deny(origin, "edit this result again");
+    const refused = this.refusal(() => this.d.admission.checkRerun(actor, record.job, "edit-again"));
+    if (refused) return this.tell(origin, refused);
     const resultKey = record.result.imageKey;
     return this.run(origin, async (o) => {
       const spec = this.specFor({ origin: o, image: { kind: "stored", key: resultKey }, prompt, strength });
       spec.steps = record.job.spec.steps;
       spec.sampler = record.job.spec.sampler;
-      await this.admit(o);
-      const imageKey = await this.d.intake.take({ kind: "stored", key: resultKey });
-      return this.enqueue({ origin: o, imageKey, spec, kind: "chain", parentJobId: record.job.jobId });
+      return this.admitted(o, async (jobId) => {
+        const imageKey = await this.d.intake.take({ kind: "stored", key: resultKey });
+        return this.enqueue({
+          jobId,
+          origin: o,
+          imageKey,
+          spec,
+          kind: "chain",
+          parentJobId: record.job.jobId,
+        });
+      });
     });
   }
 
   /** Cancel by job id (a button, /edit-cancel, ✖ on the status message). */
   async cancel(jobId: string, actor: Actor): Promise<{ ok: boolean; message: string }> {
+    try {
+      return await this.cancelJob(jobId, actor);
+    } catch (err) {
+      const storageFull = isStorageFull(err);
+      this.d.logger[storageFull ? "warn" : "error"]({ err, jobId }, "cancel failed");
+      return { ok: false, message: storageFull ? STORAGE_FULL : QUEUE_UNAVAILABLE };
+    }
+  }
+
+  private async cancelJob(jobId: string, actor: Actor): Promise<{ ok: boolean; message: string }> {
     const record = await this.d.records.get(jobId);
     if (!record) return { ok: false, message: expired().userMessage };
-    if (!mayCancel(actor, record.job)) {
-      return {
-        ok: false,
-        message: "Only the person who asked for this edit (or a moderator) can cancel it.",
-      };
-    }
+    const refused = this.refusal(() => this.d.admission.checkCancel(actor, record.job));
+    if (refused) return { ok: false, message: refused.userMessage };
     if (record.status === "done" || record.status === "failed" || record.status === "cancelled") {
-      return {
-        ok: false,
-        message: `That edit has already ${record.status === "done" ? "finished" : record.status}.`,
-      };
+      return { ok: false, message: alreadyEndedText(record.status) };
     }
     const who = actor.userName ?? "the requester";
     if (await this.d.queue.removeIfWaiting(jobId)) {
       await this.d.records.update(jobId, { status: "cancelled" });
-      await this.forgetUserJob(record.job.origin, jobId);
+      await this.d.slots.release(jobId);
       await this.status(record.job.origin, { jobId, text: cancelledText(who), cancellable: false });
-      return { ok: true, message: "Cancelled before it started." };
+      return { ok: true, message: CANCELLED_BEFORE_START };
     }
+    // The record says it runs; BullMQ may know better (its end was never told, the job is gone).
+    if (this.d.repairEnded && (await this.d.queue.hasEnded(jobId)) && (await this.d.repairEnded(jobId))) {
+      return { ok: false, message: ENDED_UNNOTICED };
+    }
+    // A worker running it stops at its next step; one that takes it later drops it at once.
     await this.d.cancelBus.cancel(jobId);
-    return { ok: true, message: "Cancelling: the worker stops at its next step." };
+    return { ok: true, message: CANCELLING };
   }
 
   /** Cancel from a message (✖ on the status or result message). */
@@ -139,9 +173,7 @@ export class EditService {
   async queueSummary(actor: Actor): Promise<string> {
     const counts = await this.d.queue.counts();
     const waiting = await this.d.queue.waitingIds();
-    const mine = await this.d.redis.smembers(
-      this.d.keys.userJobs(actor.platform, actor.workspaceId, actor.userId),
-    );
+    const mine = await this.d.slots.openJobsOf(actor);
     const lines = [
       `${counts.active} running, ${counts.waiting} waiting${counts.delayed ? `, ${counts.delayed} retrying` : ""}.`,
     ];
@@ -161,9 +193,7 @@ export class EditService {
 
   /** The caller's queued or running jobs, newest first (for "/edit-cancel" without a job id). */
   async openJobsOf(actor: Actor): Promise<string[]> {
-    const ids = await this.d.redis.smembers(
-      this.d.keys.userJobs(actor.platform, actor.workspaceId, actor.userId),
-    );
+    const ids = await this.d.slots.openJobsOf(actor);
     const open: { jobId: string; at: number }[] = [];
     for (const jobId of ids) {
       const record = await this.d.records.get(jobId);
@@ -189,7 +219,8 @@ export class EditService {
         : { ok: false, error: new UserFacingError("not_allowed", r.message) };
     }
     const origin = this.rerunOrigin(record.job.origin, actor);
-    if (!mayRerun(this.d.config.rerunPolicy, actor, record.job)) return this.deny(origin, "re-run this edit");
+    const refused = this.refusal(() => this.d.admission.checkRerun(actor, record.job, "re-run"));
+    if (refused) return this.tell(origin, refused);
     const prev = record.job.spec;
     const spec: EditSpec = { ...prev };
     if (action.kind === "new-seed") {
@@ -207,11 +238,19 @@ export class EditService {
       }
       spec.strength = strength;
     }
-    return this.run(origin, async (o) => {
-      await this.admit(o);
-      const imageKey = await this.d.intake.take({ kind: "stored", key: record.job.imageKey });
-      return this.enqueue({ origin: o, imageKey, spec, kind: "rerun", parentJobId: record.job.jobId });
-    });
+    return this.run(origin, (o) =>
+      this.admitted(o, async (jobId) => {
+        const imageKey = await this.d.intake.take({ kind: "stored", key: record.job.imageKey });
+        return this.enqueue({
+          jobId,
+          origin: o,
+          imageKey,
+          spec,
+          kind: "rerun",
+          parentJobId: record.job.jobId,
+        });
+      }),
+    );
   }
 
   /** A re-run answers in the same thread, for the person who asked for it, with a new status message. */
@@ -261,44 +300,42 @@ export class EditService {
     };
   }
 
-  /** Limits, each with its own sentence: the global cap, the per-user queue, then the rate. */
-  private async admit(origin: Origin): Promise<void> {
-    const { limits } = this.d.config;
-    const counts = await this.d.queue.counts();
-    if (counts.waiting + counts.delayed >= limits.maxQueueLength) {
-      throw new UserFacingError(
-        "queue_full",
-        `The queue is full right now (${edits(limits.maxQueueLength)} waiting). Try again in a few minutes.`,
-      );
+  /**
+   * Takes the job's slots (global queue, the person's own, a rate token) in one atomic step before
+   * anything slow, then runs the intake and queueing in `body`; when that fails the slots go back.
+   */
+  private async admitted(
+    origin: Origin,
+    body: (jobId: string) => Promise<{ jobId: string; position: number | null }>,
+  ): Promise<{ jobId: string; position: number | null }> {
+    const jobId = newJobId();
+    await this.d.admission.admit(origin, jobId);
+    let out: { jobId: string; position: number | null };
+    try {
+      out = await body(jobId);
+    } catch (err) {
+      const theirs = err instanceof UserFacingError;
+      await this.d.admission.abandon(jobId, !theirs).catch((e) => {
+        // The sweep frees it later: an intake that never queued its job is over after a while.
+        this.d.logger.warn({ err: e, jobId }, "could not give back the slots of a failed intake");
+      });
+      throw err;
     }
-    const userKey = this.d.keys.userJobs(origin.platform, origin.workspaceId, origin.userId);
-    const queued = await this.d.redis.scard(userKey);
-    if (queued >= limits.maxQueuedPerUser) {
-      throw new UserFacingError(
-        "too_many_queued",
-        `You already have ${edits(queued)} waiting (the limit is ${limits.maxQueuedPerUser}). Wait for one to finish, or cancel one with /edit-cancel.`,
-      );
-    }
-    const rate = await this.d.rateLimiter.take(
-      this.d.keys.rateBucket(origin.platform, origin.workspaceId, origin.userId),
-    );
-    if (!rate.allowed) {
-      const s = Math.max(1, Math.ceil(rate.retryAfterMs / 1000));
-      throw new UserFacingError(
-        "rate_limited",
-        `You're editing faster than this bot allows. Try again in ${s} s.`,
-      );
-    }
+    await this.d.admission.queued(jobId).catch((err) => {
+      this.d.logger.debug({ err, jobId }, "intake mark not cleared; the sweep clears it");
+    });
+    return out;
   }
 
   private async enqueue(p: {
+    jobId: string;
     origin: Origin;
     imageKey: string;
     spec: EditSpec;
     kind: EditJob["kind"];
     parentJobId?: string;
   }): Promise<{ jobId: string; position: number | null }> {
-    const jobId = newJobId();
+    const jobId = p.jobId;
     const job: EditJob = {
       v: 1,
       jobId,
@@ -310,8 +347,6 @@ export class EditService {
       requestedAt: Date.now(),
     };
     await this.d.records.save(job);
-    const userKey = this.d.keys.userJobs(p.origin.platform, p.origin.workspaceId, p.origin.userId);
-    await this.d.redis.multi().sadd(userKey, jobId).expire(userKey, USER_JOBS_TTL_SECONDS).exec();
     if (p.origin.statusMessageId) {
       await this.d.records.linkMessage(
         {
@@ -327,7 +362,13 @@ export class EditService {
     const position = await this.d.queue.position(jobId);
     this.d.logger.info({ jobId, kind: p.kind, platform: p.origin.platform, position }, "edit queued");
     const head = submittedText(p.spec, p.kind, p.kind === "new" ? undefined : p.origin.userName);
-    await this.status(p.origin, { jobId, text: `${head}\n${queuedText(position)}`, cancellable: true });
+    const waiting =
+      position !== null && position > 0 && this.d.noWorkerOnline?.() ? ` ${NO_WORKER_ONLINE}` : "";
+    await this.status(p.origin, {
+      jobId,
+      text: `${head}\n${queuedText(position)}${waiting}`,
+      cancellable: true,
+    });
     return { jobId, position };
   }
 
@@ -352,15 +393,12 @@ export class EditService {
       const error =
         err instanceof UserFacingError
           ? err
-          : new UserFacingError(
-              "unavailable",
-              "Something went wrong on my side while queueing this edit. Try again in a moment.",
-              {
-                cause: err,
-              },
-            );
-      if (!(err instanceof UserFacingError))
-        this.d.logger.error({ err, platform: o.platform }, "submit failed");
+          : isStorageFull(err)
+            ? new UserFacingError("storage_full", STORAGE_FULL, { cause: err })
+            : new UserFacingError("unavailable", QUEUE_UNAVAILABLE, { cause: err });
+      if (error.code === "unavailable") this.d.logger.error({ err, platform: o.platform }, "submit failed");
+      else if (error.code === "storage_full")
+        this.d.logger.warn({ platform: o.platform }, "Redis is full (maxmemory): refused an edit");
       else this.d.logger.info({ code: error.code, platform: o.platform }, "request refused");
       this.d.onRefused?.(error.code, o.platform);
       return this.tell(o, error);
@@ -372,11 +410,15 @@ export class EditService {
     return { ok: false, error };
   }
 
-  private deny(origin: Origin, what: string): Promise<SubmitOutcome> {
-    return this.tell(
-      origin,
-      new UserFacingError("not_allowed", `Only the person who asked for this edit can ${what} here.`),
-    );
+  /** The refusal a permission check throws, or null when it allows. */
+  private refusal(check: () => void): UserFacingError | null {
+    try {
+      check();
+      return null;
+    } catch (err) {
+      if (err instanceof UserFacingError) return err;
+      throw err;
+    }
   }
 
   /** Best effort: a status message that cannot be written must not lose the job. */
@@ -398,10 +440,6 @@ export class EditService {
     if (!a) throw new Error(`no adapter for platform ${origin.platform}`);
     return a;
   }
-
-  private async forgetUserJob(origin: Origin, jobId: string): Promise<void> {
-    await this.d.redis.srem(this.d.keys.userJobs(origin.platform, origin.workspaceId, origin.userId), jobId);
-  }
 }
 
 function expired(): UserFacingError {
@@ -409,10 +447,6 @@ function expired(): UserFacingError {
     "not_found",
     "I can't find that edit any more (it may have expired). Start a new one with /edit.",
   );
-}
-
-function edits(n: number): string {
-  return n === 1 ? "1 edit" : `${n} edits`;
 }
 
 function newSeed(previous: number): number {

@@ -18,6 +18,9 @@ const REDIS_CHECK_TIMEOUT_MS = 2000;
 /** A part of the process readiness depends on: true while it is up and taking work. */
 export type ReadinessCheck = () => boolean | Promise<boolean>;
 
+/** Facts /readyz reports without failing on them (e.g. no GPU worker online: the bot still takes edits). */
+export type ReadinessInfo = () => Record<string, unknown>;
+
 /**
  * Every role's operations endpoint on METRICS_PORT: `/metrics` (Prometheus), `/healthz` (the process
  * answers), `/readyz` (Redis answers and every part this role runs is up), and, with ADMIN_TOKEN
@@ -27,6 +30,7 @@ export class OpsServer {
   private readonly app = express();
   private readonly queues: Queue[];
   private readonly checks = new Map<string, ReadinessCheck | null>();
+  private readonly infos = new Map<string, ReadinessInfo>();
   private server?: Server;
 
   constructor(
@@ -65,7 +69,19 @@ export class OpsServer {
     this.app.get("/readyz", async (_req, res) => {
       const parts = await this.readiness();
       const ready = Object.values(parts).every(Boolean);
-      res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", parts });
+      const info: Record<string, unknown> = {};
+      for (const [name, read] of this.infos) {
+        try {
+          info[name] = read();
+        } catch {
+          info[name] = null;
+        }
+      }
+      res.status(ready ? 200 : 503).json({
+        status: ready ? "ready" : "not ready",
+        parts,
+        ...(this.infos.size > 0 ? { info } : {}),
+      });
     });
     if (d.config.adminToken) this.mountDashboard(d.config.adminToken);
     // Anything else, the dashboard too when ADMIN_TOKEN is unset: nothing here.
@@ -76,6 +92,10 @@ export class OpsServer {
 
   setReady(part: string, check: ReadinessCheck): void {
     this.checks.set(part, check);
+  }
+
+  setInfo(name: string, read: ReadinessInfo): void {
+    this.infos.set(name, read);
   }
 
   async readiness(): Promise<Record<string, boolean>> {

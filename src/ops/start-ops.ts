@@ -1,4 +1,5 @@
 import type { Config } from "../../config/index.js";
+import { NO_WORKER_ONLINE } from "../core/messages.js";
 import type { Logger } from "../logger.js";
 import type { RedisLike } from "../queue/redis-connection.js";
 import type { RunningBot } from "../runtime/start-bot.js";
@@ -47,6 +48,10 @@ export async function startOps(
       bot.ctx.onDelivery((delivery, outcome) => metrics.deliveryHandled(delivery, outcome));
       bot.ctx.onRefused((reason, platform) => metrics.requestRefused(reason, platform));
       server.setReady("bot", () => bot.ctx.deliveriesRunning());
+      server.setInfo("gpuWorkers", () => {
+        const r = bot.ctx.workers.report();
+        return { ...r, ...(r.noneForAWhile ? { note: NO_WORKER_ONLINE } : {}) };
+      });
     },
     async stop() {
       await server.close();

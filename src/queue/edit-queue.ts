@@ -51,6 +51,12 @@ export class EditQueue {
     return { waiting: (c.wait ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0 };
   }
 
+  /** True when BullMQ holds the job as completed or failed, or does not hold it at all. */
+  async hasEnded(jobId: string): Promise<boolean> {
+    const state = await this.queue.getJobState(jobId);
+    return state === "completed" || state === "failed" || state === "unknown";
+  }
+
   /** Removes a job that has not started; false when it is running or gone. */
   async removeIfWaiting(jobId: string): Promise<boolean> {
     const job = await this.queue.getJob(jobId);
