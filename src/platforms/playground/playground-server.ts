@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEMO_NOTICE, PLAYGROUND_NEEDS_NAME, uploadTooLargeText } from "../../core/messages.js";
+import { DEMO_NOTICE, PLAYGROUND_NEEDS_NAME, STORAGE_FULL, uploadTooLargeText } from "../../core/messages.js";
 import { SUGGESTED_REACTIONS } from "../../core/rerun-action.js";
 import type { Logger } from "../../logger.js";
+import { isStorageFull } from "../../queue/redis-errors.js";
 import type { ChannelStore } from "./channel-store.js";
 import { RequestError } from "./errors/request-error.js";
 import { sniffImageType } from "./image-type.js";
@@ -189,7 +190,8 @@ export class PlaygroundServer {
   }
 
   private reply(res: ServerResponse, reply: ActionReply): void {
-    this.json(res, 200, reply);
+    // A full Redis is the server's state, not a refusal of this request: 503, as for a thrown one.
+    this.json(res, reply.message === STORAGE_FULL ? 503 : 200, reply);
   }
 
   private json(res: ServerResponse, status: number, body: unknown): void {
@@ -203,6 +205,9 @@ export class PlaygroundServer {
       this.json(res, err.status, { ok: false, message: err.userMessage });
     } else if (err instanceof SyntaxError) {
       this.json(res, 400, { ok: false, message: "That request was not valid JSON." });
+    } else if (isStorageFull(err)) {
+      this.d.logger.warn("Redis is full (maxmemory): refused a playground request");
+      this.json(res, 503, { ok: false, message: STORAGE_FULL });
     } else {
       this.d.logger.error({ err }, "playground request failed");
       this.json(res, 500, { ok: false, message: "Something went wrong in the playground. Try again." });
