@@ -16,6 +16,12 @@ import { INTAKE_MAX_MS } from "./redis-job-slots.js";
 /** At most this many open jobs are checked per pass, so one pass stays short on a long queue. */
 const BATCH = 200;
 
+/**
+ * A job that failed less than this long ago may still get its worker's own notice (the worker
+ * retries queueing it for about 8 s; see NOTICE_RETRY_DELAYS_MS in the worker).
+ */
+const NOTICE_WINDOW_MS = 10_000;
+
 export type SweepVerdict = "alive" | "delivering" | "repaired" | "released";
 
 export interface OpenJobSweepDeps {
@@ -118,7 +124,7 @@ export class OpenJobSweep {
     }
     const state = job ? await job.getState() : "unknown";
     if (state !== "completed" && state !== "failed" && state !== "unknown") return "alive";
-    if (state === "failed" && job?.finishedOn && job.finishedOn > now - this.d.graceMs) return "alive";
+    if (state === "failed" && job?.finishedOn && job.finishedOn > now - NOTICE_WINDOW_MS) return "alive";
 
     if (await this.d.redis.exists(this.d.keys.delivered(jobId))) {
       await this.d.slots.release(jobId);
