@@ -14,6 +14,7 @@ import type { ImageIntake } from "./image-intake.js";
 import {
   alreadyEndedText,
   CANCELLED_BEFORE_START,
+  CANCELLED_WORKER_GONE,
   CANCELLING,
   cancelledText,
   ENDED_UNNOTICED,
@@ -148,11 +149,12 @@ export class EditService {
       return { ok: false, message: alreadyEndedText(record.status) };
     }
     const who = actor.userName ?? "the requester";
-    if (await this.d.queue.removeIfWaiting(jobId)) {
+    const removed = await this.d.queue.removeIfNotRunning(jobId);
+    if (removed) {
       await this.d.records.update(jobId, { status: "cancelled" });
       await this.d.slots.release(jobId);
       await this.status(record.job.origin, { jobId, text: cancelledText(who), cancellable: false });
-      return { ok: true, message: CANCELLED_BEFORE_START };
+      return { ok: true, message: removed === "waiting" ? CANCELLED_BEFORE_START : CANCELLED_WORKER_GONE };
     }
     // The record says it runs; BullMQ may know better (its end was never told, the job is gone).
     if (this.d.repairEnded && (await this.d.queue.hasEnded(jobId)) && (await this.d.repairEnded(jobId))) {

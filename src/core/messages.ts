@@ -197,6 +197,8 @@ export function alreadyEndedText(status: "done" | "failed" | "cancelled"): strin
 
 export const CANCELLED_BEFORE_START = "Cancelled before it started.";
 
+export const CANCELLED_WORKER_GONE = "Cancelled (the GPU worker running it had stopped).";
+
 export const CANCELLING = "Cancelling: the worker stops at its next step.";
 
 export const ENDED_UNNOTICED =

@@ -1,5 +1,5 @@
 import type { Job } from "bullmq";
-import { JOB_LOST, WORKER_FAILED } from "../core/messages.js";
+import { INTAKE_LOST, JOB_LOST, WORKER_FAILED } from "../core/messages.js";
 import type { Origin } from "../core/types.js";
 import type { Logger } from "../logger.js";
 import type { DeliveryQueue } from "./delivery-queue.js";
@@ -36,8 +36,8 @@ export interface OpenJobSweepDeps {
   intervalMs: number;
   /** Jobs younger than this are left alone: their own end may still be on its way. */
   graceMs: number;
-  /** Tells a thread whose intake was interrupted before its job was queued; must not throw. */
-  onIntakeLost: (origin: Origin, jobId: string) => Promise<void>;
+  /** Tells the thread of a job that is gone with nothing left to deliver; must not throw. */
+  onLost: (origin: Origin, jobId: string, userMessage: string) => Promise<void>;
 }
 
 /**
@@ -116,7 +116,7 @@ export class OpenJobSweep {
         await this.d.slots.queued(jobId);
       } else if (entry.since < now - INTAKE_MAX_MS) {
         await this.d.slots.release(jobId, { refundRate: true });
-        if (entry.origin) await this.d.onIntakeLost(entry.origin, jobId);
+        if (entry.origin) await this.d.onLost(entry.origin, jobId, INTAKE_LOST);
         return "released";
       } else {
         return "alive";
@@ -144,7 +144,7 @@ export class OpenJobSweep {
     const editJob = (await this.d.records.get(jobId))?.job ?? parseJob(job?.data);
     if (!editJob) {
       await this.d.slots.release(jobId);
-      if (entry.origin) await this.d.onIntakeLost(entry.origin, jobId);
+      if (entry.origin) await this.d.onLost(entry.origin, jobId, JOB_LOST);
       return "released";
     }
     await this.d.deliveries.add(outcomeOf(editJob, job, state, now));

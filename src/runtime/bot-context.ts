@@ -4,7 +4,7 @@ import { DeliveryRouter } from "../core/delivery-router.js";
 import { EditService } from "../core/edit-service.js";
 import type { UserErrorCode } from "../core/errors/user-facing-error.js";
 import { ImageIntake } from "../core/image-intake.js";
-import { failedText, INTAKE_LOST } from "../core/messages.js";
+import { failedText } from "../core/messages.js";
 import type { PlatformAdapter } from "../core/platform-adapter.js";
 import { StatusTracker } from "../core/status-tracker.js";
 import type { Origin, Platform } from "../core/types.js";
@@ -75,7 +75,7 @@ export class BotContext {
       logger,
       intervalMs: config.sweepIntervalMs,
       graceMs: config.sweepIntervalMs,
-      onIntakeLost: (origin, jobId) => this.tellIntakeLost(origin, jobId),
+      onLost: (origin, jobId, userMessage) => this.tellLost(origin, jobId, userMessage),
     });
     this.service = new EditService({
       config,
@@ -104,11 +104,11 @@ export class BotContext {
     this.workers.onChange(() => void this.tracker.refreshPositions());
   }
 
-  private async tellIntakeLost(origin: Origin, jobId: string): Promise<void> {
+  private async tellLost(origin: Origin, jobId: string, userMessage: string): Promise<void> {
     try {
       await this.adapters
         .get(origin.platform)
-        ?.updateStatus(origin, { text: failedText(INTAKE_LOST), cancellable: false });
+        ?.updateStatus(origin, { text: failedText(userMessage), cancellable: false });
     } catch (err) {
       this.logger.warn({ err, jobId }, "could not tell a thread that its edit was interrupted");
     }
