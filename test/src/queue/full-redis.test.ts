@@ -216,15 +216,14 @@ describe("a full Redis: every job still ends in words, nobody is locked out", ()
     const job = await stack.ctx.queue.queue.getJob(out.jobId);
     assert.ok(job);
     const { Worker, UnrecoverableError } = await import("bullmq");
-    const w = new Worker("edit", null, {
-      connection: duplicateRedis(stack.redis),
-      prefix: `{${stack.config.keyPrefix}}`,
-    });
+    const connection = duplicateRedis(stack.redis);
+    const w = new Worker("edit", null, { connection, prefix: `{${stack.config.keyPrefix}}` });
     const token = "stall-test";
     const active = await w.getNextJob(token);
     assert.equal(active?.id, out.jobId);
     await active?.moveToFailed(new UnrecoverableError("job stalled more than allowable limit"), token);
     await w.close();
+    connection.disconnect();
     const verdicts = await stack.ctx.sweep.runOnce(Date.now() + 3_600_001);
     assert.equal(verdicts.get(out.jobId), "repaired");
     const statusId = record?.job.origin.statusMessageId as string;
