@@ -39,7 +39,7 @@ export class DeliveryRouter {
 
     if (delivery.status === "done" && delivery.result) {
       const result = delivery.result;
-      const ref = await this.postOnce(delivery, (accepted) =>
+      await this.postOnce(delivery, (accepted) =>
         this.deps.images.get(result.imageKey).then((png) => {
           if (!png) throw new Error(`result image ${result.imageKey} is missing from the store`);
           return adapter.postResult(job.origin, {
@@ -55,7 +55,6 @@ export class DeliveryRouter {
           });
         }),
       );
-      if (ref) await this.deps.records.linkMessage(ref, job.jobId);
       await this.deps.records.update(job.jobId, { status: "done", result: delivery.result });
       await this.statusBestEffort(adapter, delivery, doneStatusText(delivery.result));
       return;
@@ -78,7 +77,8 @@ export class DeliveryRouter {
    * "posted" after. A retry that finds either mark does not post again; it only finishes the rest
    * (record, status). So a Redis write that fails after the platform took the result (the attempt
    * throws and is retried) cannot post it twice. A platform that refused clears the mark, so the
-   * retry posts. Returns the new message, or undefined when an earlier attempt posted.
+   * retry posts. Links the new message to its job; returns it, or undefined when an earlier attempt
+   * posted.
    */
   private async postOnce(
     delivery: DeliveryJob,
@@ -96,8 +96,8 @@ export class DeliveryRouter {
       return undefined;
     }
     await this.deps.redis.set(mark, "posting", "EX", POSTING_MARK_TTL_SECONDS);
-    let ref: MessageRef;
     let taken = false;
+    let ref: MessageRef;
     try {
       ref = await post(() => {
         taken = true;
@@ -107,6 +107,8 @@ export class DeliveryRouter {
       if (!taken) await this.deps.redis.del(mark).catch(() => undefined);
       throw err;
     }
+    // Reactions find the job by this link at once; a fault here is retried without a second post.
+    await this.deps.records.linkMessage(ref, delivery.job.jobId);
     await this.deps.redis.set(mark, "posted", "EX", POSTING_MARK_TTL_SECONDS);
     return ref;
   }
