@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from "../config/index.js";
+import { ModelLoadError } from "../gpu-worker/src/flux/errors/model-load-error.js";
 import { createLogger } from "./logger.js";
 import { startOps } from "./ops/start-ops.js";
 import { createRedis } from "./queue/redis-connection.js";
@@ -65,6 +66,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`rf-edit failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  // A model the worker cannot use (wrong folder, EXECUTION_PROVIDER=cuda without CUDA, a size that does
+  // not fit) is a setting to fix, said in words; anything else is a bug and keeps its stack.
+  const fixable = err instanceof ModelLoadError;
+  process.stderr.write(
+    `rf-edit failed to start: ${fixable ? err.message : ((err as Error).stack ?? String(err))}\n`,
+  );
   process.exit(1);
 });

@@ -155,6 +155,8 @@ export class EditWorker {
           strength: data.spec.strength,
           seed: data.spec.seed,
           steps: data.spec.steps,
+          inversionSteps: data.spec.inversionSteps,
+          solver: data.spec.solver,
           gamma: data.spec.gamma,
           eta: data.spec.eta,
           sampler: data.spec.sampler,
@@ -162,7 +164,7 @@ export class EditWorker {
           inversionSeed: data.spec.inversionSeed,
           targetMegapixels: this.o.config.limits.targetMegapixels,
         },
-        { cache: this.cache, onProgress, signal },
+        { cache: this.cache, onProgress, signal, logger: log },
       );
     } catch (err) {
       if (isAbort(err) && (await this.cancelBus.isCancelled(data.jobId))) return this.cancelled(data, log);
@@ -180,6 +182,7 @@ export class EditWorker {
       timingsMs: Object.fromEntries(Object.entries(out.timingsMs).map(([k, v]) => [k, Math.round(v ?? 0)])),
       transformerCalls: out.transformerCalls,
       inversionCached: out.inversionCached,
+      solver: data.spec.solver,
       modelName: out.model.name,
       isDemo: out.model.isDemo,
     };
@@ -192,7 +195,13 @@ export class EditWorker {
       finishedAt: Date.now(),
     });
     log.info(
-      { totalMs: result.totalMs, transformerCalls: result.transformerCalls, cached: result.inversionCached },
+      {
+        totalMs: result.totalMs,
+        transformerCalls: result.transformerCalls,
+        cached: result.inversionCached,
+        sampler: data.spec.sampler,
+        solver: data.spec.solver,
+      },
       "edit done",
     );
     return { status: "done", result };

@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from "node:crypto";
-import type { Config } from "../../config/index.js";
+import { type Config, editSteps } from "../../config/index.js";
 import type { Logger } from "../logger.js";
 import type { CancelBus } from "../queue/cancel-bus.js";
 import type { EditQueue } from "../queue/edit-queue.js";
@@ -17,6 +17,7 @@ import {
   CANCELLED_WORKER_GONE,
   CANCELLING,
   cancelledText,
+  EMPTY_PROMPT,
   ENDED_UNNOTICED,
   formatStrength,
   NO_WORKER_ONLINE,
@@ -28,6 +29,7 @@ import {
 } from "./messages.js";
 import type { PlatformAdapter, StatusView } from "./platform-adapter.js";
 import { nextStrength, type RerunAction } from "./rerun-action.js";
+import { charLength, clipText, isBlank, oneLine } from "./text-length.js";
 import type { Actor, MessageRef, Origin, Platform } from "./types.js";
 
 export type SubmitOutcome =
@@ -115,6 +117,8 @@ export class EditService {
       const spec = this.specFor({ origin: o, image: { kind: "stored", key: resultKey }, prompt, strength });
       spec.steps = record.job.spec.steps;
       spec.sampler = record.job.spec.sampler;
+      spec.solver = record.job.spec.solver;
+      spec.inversionSteps = record.job.spec.inversionSteps;
       return this.admitted(o, async (jobId) => {
         const imageKey = await this.d.intake.take({ kind: "stored", key: resultKey });
         return this.enqueue({
@@ -186,7 +190,7 @@ export class EditService {
       const where =
         index >= 0 ? `position ${index + 1}` : record.status === "running" ? "running now" : record.status;
       lines.push(
-        `• ${jobId}: "${record.job.spec.prompt.slice(0, 60)}" at strength ${formatStrength(record.job.spec.strength)}: ${where}`,
+        `• ${jobId}: "${clipText(oneLine(record.job.spec.prompt), 60)}" at strength ${formatStrength(record.job.spec.strength)}: ${where}`,
       );
     }
     if (lines.length === 1) lines.push("You have no edits in the queue.");
@@ -268,14 +272,14 @@ export class EditService {
   private specFor(req: EditRequest): EditSpec {
     const dflt = this.d.config.defaults;
     const prompt = req.prompt.trim();
-    if (prompt.length === 0) {
-      throw new UserFacingError("prompt_empty", "Tell me what to change, e.g. `/edit make it winter`.");
-    }
+    if (isBlank(prompt)) throw new UserFacingError("prompt_empty", EMPTY_PROMPT);
     const max = this.d.config.limits.maxPromptChars;
-    if (prompt.length > max) {
+    // Characters as the platforms count them (an emoji is one), not UTF-16 units.
+    const length = charLength(prompt);
+    if (length > max) {
       throw new UserFacingError(
         "prompt_too_long",
-        `That prompt is ${prompt.length} characters long; the limit is ${max}.`,
+        `That prompt is ${length} characters long; the limit is ${max}.`,
       );
     }
     const strength = req.strength ?? dflt.strength;
@@ -289,12 +293,16 @@ export class EditService {
     if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) {
       throw new UserFacingError("bad_seed", "The seed is a whole number from 0 to 2147483647.");
     }
+    const sampler = req.sampler ?? dflt.sampler;
+    const solver = req.solver ?? dflt.solver;
+    const steps = editSteps(dflt, { sampler, solver, steps: req.steps, inversionSteps: req.inversionSteps });
     return {
       prompt,
       strength: Math.round(strength * 100) / 100,
       seed,
-      steps: req.steps ?? dflt.steps,
-      sampler: req.sampler ?? dflt.sampler,
+      ...steps,
+      sampler,
+      solver,
       gamma: dflt.gamma,
       eta: dflt.eta,
       guidance: dflt.guidance,

@@ -18,9 +18,6 @@ const REDIS_CHECK_TIMEOUT_MS = 2000;
 /** A part of the process readiness depends on: true while it is up and taking work. */
 export type ReadinessCheck = () => boolean | Promise<boolean>;
 
-/** Facts /readyz reports without failing on them (e.g. no GPU worker online: the bot still takes edits). */
-export type ReadinessInfo = () => Record<string, unknown>;
-
 /**
  * Every role's operations endpoint on METRICS_PORT: `/metrics` (Prometheus), `/healthz` (the process
  * answers), `/readyz` (Redis answers and every part this role runs is up), and, with ADMIN_TOKEN
@@ -30,7 +27,11 @@ export class OpsServer {
   private readonly app = express();
   private readonly queues: Queue[];
   private readonly checks = new Map<string, ReadinessCheck | null>();
-  private readonly infos = new Map<string, ReadinessInfo>();
+  /**
+   * Facts /readyz shows next to the checks without failing on them, e.g. the execution provider each
+   * model part runs on, or whether any GPU worker is online (read at each request when a function).
+   */
+  private readonly details = new Map<string, unknown>();
   private server?: Server;
 
   constructor(
@@ -69,19 +70,15 @@ export class OpsServer {
     this.app.get("/readyz", async (_req, res) => {
       const parts = await this.readiness();
       const ready = Object.values(parts).every(Boolean);
-      const info: Record<string, unknown> = {};
-      for (const [name, read] of this.infos) {
+      const details: Record<string, unknown> = {};
+      for (const [name, value] of this.details) {
         try {
-          info[name] = read();
+          details[name] = typeof value === "function" ? value() : value;
         } catch {
-          info[name] = null;
+          details[name] = null;
         }
       }
-      res.status(ready ? 200 : 503).json({
-        status: ready ? "ready" : "not ready",
-        parts,
-        ...(this.infos.size > 0 ? { info } : {}),
-      });
+      res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", parts, ...details });
     });
     if (d.config.adminToken) this.mountDashboard(d.config.adminToken);
     // Anything else, the dashboard too when ADMIN_TOKEN is unset: nothing here.
@@ -94,8 +91,9 @@ export class OpsServer {
     this.checks.set(part, check);
   }
 
-  setInfo(name: string, read: ReadinessInfo): void {
-    this.infos.set(name, read);
+  /** A fact for /readyz: a value, or a function read at each request. */
+  setDetail(name: string, value: unknown): void {
+    this.details.set(name, value);
   }
 
   async readiness(): Promise<Record<string, boolean>> {

@@ -5,6 +5,7 @@ import type { RedisLike } from "../queue/redis-connection.js";
 import type { RunningBot } from "../runtime/start-bot.js";
 import type { RunningWorker } from "../runtime/start-worker.js";
 import { OpsMetrics } from "./metrics.js";
+import { executionProviderDetail, registerModelMetrics } from "./model-metrics.js";
 import { OpsServer } from "./ops-server.js";
 
 export interface RunningOps {
@@ -42,13 +43,15 @@ export async function startOps(
     port,
     watchWorker(running) {
       metrics.observeEditWorker(running.worker.worker, running.worker.cache);
+      registerModelMetrics(metrics.registry, running.model.info, running.promptCache);
+      server.setDetail("executionProvider", executionProviderDetail(running.model.info));
       server.setReady("worker", () => running.worker.worker.isRunning());
     },
     watchBot(bot) {
       bot.ctx.onDelivery((delivery, outcome) => metrics.deliveryHandled(delivery, outcome));
       bot.ctx.onRefused((reason, platform) => metrics.requestRefused(reason, platform));
       server.setReady("bot", () => bot.ctx.deliveriesRunning());
-      server.setInfo("gpuWorkers", () => {
+      server.setDetail("gpuWorkers", () => {
         const r = bot.ctx.workers.report();
         return { ...r, ...(r.noneForAWhile ? { note: NO_WORKER_ONLINE } : {}) };
       });

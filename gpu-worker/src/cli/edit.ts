@@ -40,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
     strength: args.strength,
     seed: args.seed,
     steps: args.steps,
+    inversionSteps: args.inversionSteps,
+    solver: args.solver,
     gamma: args.gamma,
     eta: args.eta,
     sampler: args.sampler,
@@ -60,13 +62,16 @@ async function main(argv: string[]): Promise<number> {
   const model: FluxModel = await loadFluxModel({
     dir: args.modelDir,
     executionProvider: config.model.executionProvider,
+    textEncoderProvider: config.model.textEncoderProvider,
+    vaeProvider: config.model.vaeProvider,
+    targetMegapixels: args.targetMegapixels,
     logger,
   });
   const loadMs = performance.now() - loadStarted;
   if (model.info.isDemo) {
     process.stderr.write(
-      "note: no --model or MODEL_DIR given, so this runs the tiny demo model: the output is NOT a real edit, " +
-        "only a check that the whole pipeline works.\n",
+      "note: no --model or MODEL_DIR given, so this runs the tiny demo model: the output is NOT a real edit. " +
+        "The demo model recolours by prompt words (winter, sunset, night, ...); connect a Flux model for real edits.\n",
     );
   }
 

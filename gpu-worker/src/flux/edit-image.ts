@@ -1,5 +1,5 @@
 /**
- * The editing recipe, start to finish, in the order of RF_INVERSION.md: the one function the queue
+ * The editing recipe, start to finish, in the order of docs/algorithm.md: the one function the queue
  * worker and the command line call. Each step names the module that does the work, so this file reads
  * like the algorithm; the math lives in ../rf, the model calls behind FluxModel, the pixels in
  * src/images.
@@ -10,14 +10,17 @@ import { fitSize, outputSize } from "../../../src/images/fit-size.js";
 import { normaliseImage } from "../../../src/images/normalise-image.js";
 import { planarToRgb, rgbToPlanar } from "../../../src/images/planar.js";
 import { resizeRgb } from "../../../src/images/rgb-image.js";
-import { createLogger } from "../../../src/logger.js";
+import { createLogger, type Logger } from "../../../src/logger.js";
 import {
+  checkSolver,
+  DEV_SCHEDULE,
   edit,
+  editSolver,
   etasForStrength,
-  fluxSigmas,
   gaussianNoise,
   imageSeqLen,
   invert,
+  scheduleSigmas,
   type Velocity,
 } from "../rf/index.js";
 import { inversionKey, sha256Hex } from "./inversion-key.js";
@@ -35,7 +38,8 @@ import type {
   PromptEmbedding,
 } from "./types.js";
 
-const log = createLogger({ name: "edit-image" });
+/** For callers that pass no logger of their own. */
+const defaultLog = createLogger({ name: "edit-image" });
 
 /** Most steps we accept: beyond this the schedule's steps are far below the model's resolution. */
 export const MAX_STEPS = 1000;
@@ -50,6 +54,7 @@ export async function editImage(
 ): Promise<EditImageResult> {
   checkEditParams(params);
   const { signal, cache } = options;
+  const log = options.logger ?? defaultLog;
   const started = performance.now();
   const timingsMs: Partial<Record<EditPhase, number>> = {};
   const timed = async <T>(phase: EditPhase, work: () => Promise<T> | T): Promise<T> => {
@@ -62,7 +67,8 @@ export async function editImage(
   };
   const progress = (update: ProgressUpdate) => options.onProgress?.(update);
   let transformerCalls = 0;
-  const { steps } = params;
+  const { steps, solver } = params;
+  const inversionSteps = params.inversionSteps ?? steps;
 
   throwIfAborted(signal);
   progress({ phase: "preparing", step: 0, total: 1 });
@@ -80,17 +86,19 @@ export async function editImage(
   const imgIds = latentImageIds(width, height);
   throwIfAborted(signal);
 
-  // 2. Look the inversion up: it depends only on the image, size, steps, gamma, inversion seed, model.
+  // 2. Look the inversion up: it depends only on the image, size, its steps and solver, gamma, inversion
+  // seed and model.
   const key = inversionKey({
     imageSha256: sha256Hex(params.image),
     width,
     height,
-    steps,
+    steps: inversionSteps,
+    solver,
     gamma: params.gamma,
     inversionSeed: params.inversionSeed,
     modelId: model.info.id,
   });
-  const cached = cache ? await readCache(cache, key, width, height, seqLen) : null;
+  const cached = cache ? await readCache(cache, key, width, height, seqLen, log) : null;
 
   // 3. Text features: the target prompt, and (only when inverting) the empty prompt.
   const target = await timed("textEncode", () => model.encodePrompt(params.prompt));
@@ -105,8 +113,10 @@ export async function editImage(
       return model.transformer({ hiddenStates: x, sigma, text, guidance, imgIds, seqLen });
     };
 
-  // 4. Schedule: Flux's shifted sigmas for this many image tokens.
-  const sigmas = fluxSigmas(steps, seqLen);
+  // 4. Schedules: the sigmas the model's scheduler config asks for (dev: shifted by token count),
+  //    one per pass (their steps may differ).
+  const schedule = model.info.schedule ?? DEV_SCHEDULE;
+  const sigmas = scheduleSigmas(steps, seqLen, schedule);
 
   let y0: Float32Array;
   let inverted: Float32Array;
@@ -124,24 +134,26 @@ export async function editImage(
     throwIfAborted(signal);
 
     // 6. Invert: controlled forward ODE towards seeded noise y1, empty prompt, guidance 0.
-    progress({ phase: "inverting", step: 0, total: steps });
+    progress({ phase: "inverting", step: 0, total: inversionSteps });
     const noise = gaussianNoise(seqLen * PACKED_CHANNELS, params.inversionSeed);
     inverted = await timed("invert", () =>
       invert(y0, velocityFor(empty, 0), {
-        sigmas,
+        sigmas: inversionSteps === steps ? sigmas : scheduleSigmas(inversionSteps, seqLen, schedule),
         gamma: params.gamma,
         noise,
+        solver,
         onStep: (k, n) => {
           throwIfAborted(signal);
           progress({ phase: "inverting", step: k, total: n });
         },
       }),
     );
-    if (cache) await writeCache(cache, key, { width, height, y0, inverted });
+    if (cache) await writeCache(cache, key, { width, height, y0, inverted }, log);
   }
   throwIfAborted(signal);
 
-  // 7. Edit: controlled reverse ODE/SDE with the target prompt, pulled to y0 as strength dictates.
+  // 7. Edit: controlled reverse ODE/SDE with the target prompt, pulled to y0 as strength dictates. The
+  // SDE sampler steps by Euler-Maruyama whatever the solver.
   progress({ phase: "editing", step: 0, total: steps });
   const etas = etasForStrength(params.strength, steps, params.eta);
   const edited = await timed("edit", () =>
@@ -149,6 +161,7 @@ export async function editImage(
       sigmas,
       etas,
       sampler: params.sampler,
+      solver: editSolver(params.sampler, solver),
       seed: params.seed,
       onStep: (i, n) => {
         throwIfAborted(signal);
@@ -202,6 +215,7 @@ async function readCache(
   width: number,
   height: number,
   seqLen: number,
+  log: Logger,
 ): Promise<InversionEntry | null> {
   try {
     const entry = await cache.get(key);
@@ -223,7 +237,12 @@ async function readCache(
   }
 }
 
-async function writeCache(cache: InversionCache, key: string, entry: InversionEntry): Promise<void> {
+async function writeCache(
+  cache: InversionCache,
+  key: string,
+  entry: InversionEntry,
+  log: Logger,
+): Promise<void> {
   try {
     await cache.set(key, entry);
   } catch (err) {
@@ -252,6 +271,11 @@ export function checkEditParams(p: EditImageParams): void {
   if (!(Number.isInteger(p.steps) && p.steps >= 1 && p.steps <= MAX_STEPS)) {
     throw new RangeError(`steps must be an integer from 1 to ${MAX_STEPS}, got ${p.steps}`);
   }
+  const inv = p.inversionSteps;
+  if (inv !== undefined && !(Number.isInteger(inv) && inv >= 1 && inv <= MAX_STEPS)) {
+    throw new RangeError(`inversionSteps must be an integer from 1 to ${MAX_STEPS}, got ${inv}`);
+  }
+  checkSolver(p.solver);
   if (p.sampler !== "ode" && p.sampler !== "sde") {
     throw new RangeError(`sampler must be "ode" or "sde", got ${String(p.sampler)}`);
   }

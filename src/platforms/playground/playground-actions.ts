@@ -1,10 +1,14 @@
 import type { ImageInput } from "../../core/edit-request.js";
 import {
   EDIT_AGAIN_NEEDS_PROMPT,
+  IMAGE_ONLY_HINT,
   NO_IMAGE_ATTACHED,
+  noSlashHint,
   PLAYGROUND_HELP,
   PLAYGROUND_UNKNOWN_MESSAGE,
+  tookNewestImageText,
 } from "../../core/messages.js";
+import { findNewestImage } from "../../core/newest-image.js";
 import { actionFromControl, actionFromEmoji, parseControlId } from "../../core/rerun-action.js";
 import type { Origin } from "../../core/types.js";
 import type { BotContext } from "../../runtime/bot-context.js";
@@ -60,6 +64,10 @@ export class PlaygroundActions {
     const replyThread = inThread ?? message.id;
     switch (command.kind) {
       case "chat":
+        // Silence would look like a broken bot to someone trying it for the first time.
+        if (!command.text && image) await this.botSays(replyThread, IMAGE_ONLY_HINT);
+        else if (command.text)
+          await this.botSays(replyThread, noSlashHint(command.text, image !== undefined));
         return { ok: true, messageId: message.id };
       case "help":
         await this.botSays(replyThread, PLAYGROUND_HELP);
@@ -68,7 +76,7 @@ export class PlaygroundActions {
         await this.botSays(replyThread, await this.ctx.service.queueSummary(actorFor(user)));
         return { ok: true, messageId: message.id };
       case "edit": {
-        const input = await this.imageFor(upload, inThread);
+        const input = await this.imageFor(upload, inThread, replyThread);
         if (!input) {
           await this.botSays(replyThread, NO_IMAGE_ATTACHED);
           return { ok: false, message: NO_IMAGE_ATTACHED, messageId: message.id };
@@ -154,16 +162,29 @@ export class PlaygroundActions {
       : { ok: false, message: outcome.error.userMessage };
   }
 
-  /** The uploaded file, or else the newest picture in the thread (or channel) for a bare `/edit`. */
+  /**
+   * The uploaded file, or else the newest picture by the core's rule (thread, then channel), and the
+   * bot says which one it took.
+   */
   private async imageFor(
     upload: Upload | undefined,
     threadId: string | undefined,
+    replyThread: string,
   ): Promise<ImageInput | null> {
     if (upload && upload.bytes.length > 0) return { kind: "bytes", bytes: upload.bytes, name: upload.name };
-    const latest = await this.store.latestImage(threadId);
-    if (!latest?.image) return null;
-    const bytes = await this.ctx.images.get(latest.image.sha);
-    return bytes ? { kind: "bytes", bytes, name: latest.image.name } : null;
+    const newest = await findNewestImage({
+      inThread: threadId ? () => this.store.latestImage(threadId) : undefined,
+      inChannel: () => this.store.latestImage(),
+    });
+    if (!newest?.image.image) return null;
+    const { image, author } = newest.image;
+    const bytes = await this.ctx.images.get(image.sha);
+    if (!bytes) return null;
+    await this.botSays(
+      replyThread,
+      tookNewestImageText(undefined, image.name, author.bot ? "me" : author.name, newest.where),
+    );
+    return { kind: "bytes", bytes, name: image.name };
   }
 
   private async botSays(threadId: string, text: string): Promise<void> {

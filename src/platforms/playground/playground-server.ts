@@ -1,7 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEMO_NOTICE, PLAYGROUND_NEEDS_NAME, STORAGE_FULL, uploadTooLargeText } from "../../core/messages.js";
+import {
+  DEMO_BANNER,
+  PLAYGROUND_GREETING,
+  PLAYGROUND_NEEDS_NAME,
+  STORAGE_FULL,
+  uploadTooLargeText,
+} from "../../core/messages.js";
 import { SUGGESTED_REACTIONS } from "../../core/rerun-action.js";
 import type { Logger } from "../../logger.js";
 import { isStorageFull } from "../../queue/redis-errors.js";
@@ -9,6 +15,7 @@ import type { ChannelStore } from "./channel-store.js";
 import { RequestError } from "./errors/request-error.js";
 import { sniffImageType } from "./image-type.js";
 import type { ActionReply, PlaygroundActions } from "./playground-actions.js";
+import { BOT_AUTHOR } from "./playground-message.js";
 import { parseUser } from "./playground-user.js";
 import { readBody } from "./read-body.js";
 
@@ -16,6 +23,9 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
   "/style.css": { file: "style.css", type: "text/css; charset=utf-8" },
+  "/favicon.svg": { file: "favicon.svg", type: "image/svg+xml" },
+  // Browsers ask for /favicon.ico on their own; every current one draws SVG.
+  "/favicon.ico": { file: "favicon.svg", type: "image/svg+xml" },
 };
 
 /** What the page's reaction picker offers: every emoji the core gives a meaning to. */
@@ -86,7 +96,9 @@ export class PlaygroundServer {
       if (path === "/api/info")
         return this.json(res, 200, {
           ...(await this.d.info()),
-          demoNotice: DEMO_NOTICE,
+          demoNotice: DEMO_BANNER,
+          greeting: PLAYGROUND_GREETING,
+          botId: BOT_AUTHOR.id,
           reactions: PICKER,
           maxImageBytes: this.d.maxImageBytes,
         });

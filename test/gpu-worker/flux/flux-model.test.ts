@@ -4,9 +4,12 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import ort from "onnxruntime-node";
+import { ExecutionProviderError } from "../../../gpu-worker/src/flux/errors/execution-provider-error.js";
 import { ModelLoadError } from "../../../gpu-worker/src/flux/errors/model-load-error.js";
 import { PromptTooLongError } from "../../../gpu-worker/src/flux/errors/prompt-too-long-error.js";
 import { loadFluxModel } from "../../../gpu-worker/src/flux/load-flux-model.js";
+import { cudaProviderStatus } from "../../../gpu-worker/src/flux/onnx/cuda-provider.js";
+import { requestedProviders } from "../../../gpu-worker/src/flux/placement.js";
 import type { FluxModel, TransformerInput } from "../../../gpu-worker/src/flux/types.js";
 import { createLogger } from "../../../src/logger.js";
 import { quietLogger, removeDir, renameModelInput, tinyModelDir } from "./tiny-fixtures.js";
@@ -120,27 +123,25 @@ describe("Flux model on the tiny ONNX models", () => {
     };
     const viaModel = await dev.transformer(input);
     const session = await ort.InferenceSession.create(path.join(devDir, "transformer", "model.onnx"));
-    const feeds = (txtIds: Float32Array) => ({
-      hidden_states: new ort.Tensor("float32", input.hiddenStates, [1, L, 64]),
-      encoder_hidden_states: new ort.Tensor("float32", text.sequence, [1, 512, 32]),
-      pooled_projections: new ort.Tensor("float32", text.pooled, [1, 16]),
-      timestep: new ort.Tensor("float32", [0.7], [1]),
-      img_ids: new ort.Tensor("float32", input.imgIds, [L, 3]),
-      txt_ids: new ort.Tensor("float32", txtIds, [512, 3]),
-      guidance: new ort.Tensor("float32", [3.5], [1]),
-    });
-    const direct = (await session.run(feeds(new Float32Array(512 * 3)))).out_hidden_states
-      .data as Float32Array;
+    // The demo graph declares the position ids int64, as diffusers' Flux export does.
+    const ids = (values: Float32Array) => BigInt64Array.from(values, (v) => BigInt(v));
+    const direct = (
+      await session.run({
+        hidden_states: new ort.Tensor("float32", input.hiddenStates, [1, L, 64]),
+        encoder_hidden_states: new ort.Tensor("float32", text.sequence, [1, 512, 32]),
+        pooled_projections: new ort.Tensor("float32", text.pooled, [1, 16]),
+        timestep: new ort.Tensor("float32", [0.7], [1]),
+        img_ids: new ort.Tensor("int64", ids(input.imgIds), [L, 3]),
+        txt_ids: new ort.Tensor("int64", new BigInt64Array(512 * 3), [512, 3]),
+        guidance: new ort.Tensor("float32", [3.5], [1]),
+      })
+    ).out_hidden_states.data as Float32Array;
     assert.ok(maxAbsDiff(viaModel, direct) < 1e-6);
-    // The tiny model reads txt_ids too, so zero ids are a real choice the comparison above checks.
-    const ones = new Float32Array(512 * 3).fill(1);
-    const shifted = (await session.run(feeds(ones))).out_hidden_states.data as Float32Array;
-    assert.ok(maxAbsDiff(direct, shifted) > 1e-3);
     await session.release();
   });
 
-  it("gives another velocity when any single input changes", async () => {
-    const text = await dev.encodePrompt("a photo of a cat");
+  it("moves with the latent, sigma and the prompt's mood words, and with nothing else", async () => {
+    const text = await dev.encodePrompt("a photo of a cat in winter");
     const base: TransformerInput = {
       hiddenStates: latent(L * 64),
       sigma: 0.7,
@@ -156,17 +157,24 @@ describe("Flux model on the tiny ONNX models", () => {
       c[i] += by;
       return c;
     };
-    const variants: Record<string, TransformerInput> = {
+    // The demo flow is a function of the latent, sigma and the T5 mood features (the first ones).
+    const moves: Record<string, TransformerInput> = {
       latent: { ...base, hiddenStates: bump(base.hiddenStates, 5, 0.5) },
       sigma: { ...base, sigma: 0.6 },
-      "text sequence": { ...base, text: { ...text, sequence: bump(text.sequence, 40, 1) } },
+      "a mood feature": { ...base, text: { ...text, sequence: bump(text.sequence, 40 * 32 + 3, 1) } },
+    };
+    for (const [what, input] of Object.entries(moves)) {
+      const v = await dev.transformer(input);
+      assert.ok(maxAbsDiff(v0, v) > 1e-4, `changing ${what} left the output as it was`);
+    }
+    const stays: Record<string, TransformerInput> = {
+      "another T5 feature": { ...base, text: { ...text, sequence: bump(text.sequence, 40 * 32 + 31, 1) } },
       pooled: { ...base, text: { ...text, pooled: bump(text.pooled, 3, 1) } },
       img_ids: { ...base, imgIds: bump(base.imgIds, 3 * 9 + 2, 1) },
       guidance: { ...base, guidance: 1.5 },
     };
-    for (const [what, input] of Object.entries(variants)) {
-      const v = await dev.transformer(input);
-      assert.ok(maxAbsDiff(v0, v) > 1e-4, `changing ${what} left the output as it was`);
+    for (const [what, input] of Object.entries(stays)) {
+      assert.deepEqual(await dev.transformer(input), v0, `changing ${what} moved the demo flow`);
     }
   });
 
@@ -191,10 +199,16 @@ describe("Flux model on the tiny ONNX models", () => {
     const px = picture(width, height);
     const z = await dev.vaeEncode(px, width, height);
     assert.equal(z.length, 16 * (width / 8) * (height / 8));
-    // Scaled latents are of a real Flux VAE's size (about +-4, std about 1), not the raw VAE's.
-    const spread = std(z);
-    assert.ok(maxAbs(z) > 0.3 && maxAbs(z) < 8, `largest |z| is ${maxAbs(z)}`);
-    assert.ok(spread > 0.3 && spread < 2, `std of z is ${spread}`);
+    // Scaled latents are 100 per basis coefficient (docs/demo-model.md): a flat patch of brightness p
+    // has the mean-brightness coefficient 8 * sqrt(3) * p. The raw encoder output is shifted and scaled.
+    const flat = new Float32Array(3 * width * height).fill(0.5);
+    const zFlat = await dev.vaeEncode(flat, width, height);
+    assert.ok(Math.abs(zFlat[0] - 100 * 8 * Math.sqrt(3) * 0.5) < 0.05, `flat patch latent ${zFlat[0]}`);
+    assert.ok(
+      maxAbs(zFlat.subarray((width / 8) * (height / 8))) < 0.05,
+      "a flat grey patch has no other channel",
+    );
+    assert.ok(std(z) > 10, `std of z is ${std(z)}`);
     const back = await dev.vaeDecode(z, width, height);
     assert.equal(back.length, px.length);
     assert.ok(maxAbsDiff(back, px) < 0.05);
@@ -214,8 +228,10 @@ describe("Flux model on the tiny ONNX models", () => {
     const v32 = await dev.transformer({ ...input, text: t32 });
     const v16 = await half.transformer({ ...input, text: t16 });
     assert.ok(maxAbsDiff(v32, v16) < 0.03 * maxAbs(v32));
+    // The demo latents are large (100 per basis coefficient), so fp16's error is relative: 11 bits.
     const px = picture(64, 64);
-    assert.ok(maxAbsDiff(await dev.vaeEncode(px, 64, 64), await half.vaeEncode(px, 64, 64)) < 0.01);
+    const z32 = await dev.vaeEncode(px, 64, 64);
+    assert.ok(maxAbsDiff(z32, await half.vaeEncode(px, 64, 64)) < 2e-3 * maxAbs(z32));
   });
 
   it("keeps the event loop free while the transformer runs", async () => {
@@ -248,9 +264,7 @@ describe("Flux model on the tiny ONNX models", () => {
 });
 
 describe("execution provider choice", () => {
-  it("falls back from CUDA to the CPU with a logged warning where CUDA is missing", async (t) => {
-    const dir = await tinyModelDir();
-    t.after(() => removeDir(dir));
+  const captured = () => {
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk, _enc, done) {
@@ -258,20 +272,96 @@ describe("execution provider choice", () => {
         done();
       },
     });
-    const logger = createLogger({ level: "info" }, sink);
-    const model = await loadFluxModel({ dir, executionProvider: "cuda", logger });
-    try {
-      const records = lines
+    const records = () =>
+      lines
         .join("")
         .trim()
         .split("\n")
+        .filter((l) => l !== "")
         .map((l) => JSON.parse(l) as { level: number; msg: string; executionProvider?: string });
-      const loaded = records.find((r) => /Flux model loaded/.test(r.msg));
+    return { logger: createLogger({ level: "info" }, sink), records };
+  };
+
+  it("EXECUTION_PROVIDER=cuda is honoured or refused in words, never run on the CPU", async (t) => {
+    const dir = await tinyModelDir();
+    t.after(() => removeDir(dir));
+    const status = cudaProviderStatus();
+    const attempt = loadFluxModel({ dir, executionProvider: "cuda", logger: quietLogger });
+    if (!status.installed) {
+      await assert.rejects(attempt, (err: Error) => {
+        assert.ok(err instanceof ExecutionProviderError);
+        assert.ok(err instanceof ModelLoadError, "reported wherever a bad model folder is");
+        assert.match(
+          err.message,
+          /^EXECUTION_PROVIDER=cuda, but transformer cannot run on CUDA: the CUDA provider of onnxruntime-node \d+\.\d+\.\d+ is not installed/,
+        );
+        assert.match(err.message, /npm run gpu:install-cuda/);
+        assert.match(err.message, /EXECUTION_PROVIDER=auto/);
+        return true;
+      });
+      return;
+    }
+    // A host with the provider: CUDA or a refusal that carries onnxruntime's reason.
+    try {
+      const model = await attempt;
+      assert.equal(model.info.executionProvider, "cuda");
+      await model.close();
+    } catch (err) {
+      assert.ok(err instanceof ExecutionProviderError);
+    }
+  });
+
+  it("auto falls back to the CPU loudly: one warning with the reason, and the model says so", async (t) => {
+    const dir = await tinyModelDir();
+    t.after(() => removeDir(dir));
+    const { logger, records } = captured();
+    const model = await loadFluxModel({ dir, executionProvider: "auto", logger });
+    try {
+      const loaded = records().find((r) => /Flux model loaded/.test(r.msg));
       assert.ok(loaded, "the choice of provider is logged");
       assert.equal(loaded.executionProvider, model.info.executionProvider);
       if (model.info.executionProvider === "cpu") {
-        assert.ok(records.some((r) => r.level === 40 && /CUDA is not available/.test(r.msg)));
+        const warnings = records().filter(
+          (r) => r.level === 40 && /EXECUTION_PROVIDER=auto is running on the CPU/.test(r.msg),
+        );
+        assert.equal(warnings.length, 1);
+        assert.match(model.info.providerFallback ?? "", /not installed|could not start/);
+        assert.deepEqual(new Set(Object.values(model.info.providers ?? {})), new Set(["cpu"]));
+      } else {
+        assert.equal(model.info.providerFallback, null);
       }
+    } finally {
+      await model.close();
+    }
+  });
+
+  it("TEXT_ENCODER_PROVIDER=cpu and VAE_PROVIDER=cpu place those parts on the CPU", async (t) => {
+    assert.deepEqual(requestedProviders({ executionProvider: "cuda", textEncoders: "cpu" }), {
+      transformer: "cuda",
+      vae_encoder: "cuda",
+      vae_decoder: "cuda",
+      text_encoder: "cpu",
+      text_encoder_2: "cpu",
+    });
+    assert.deepEqual(requestedProviders({ executionProvider: "auto", vae: "cpu" }), {
+      transformer: "auto",
+      vae_encoder: "cpu",
+      vae_decoder: "cpu",
+      text_encoder: "auto",
+      text_encoder_2: "auto",
+    });
+    const dir = await tinyModelDir();
+    t.after(() => removeDir(dir));
+    const model = await loadFluxModel({
+      dir,
+      executionProvider: "auto",
+      textEncoderProvider: "cpu",
+      logger: quietLogger,
+    });
+    try {
+      assert.equal(model.info.providers?.text_encoder, "cpu");
+      assert.equal(model.info.providers?.text_encoder_2, "cpu");
+      assert.equal(model.info.providers?.transformer, model.info.executionProvider);
     } finally {
       await model.close();
     }

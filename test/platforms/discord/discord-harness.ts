@@ -28,13 +28,13 @@ export async function startHarness(
     env?: Record<string, string>;
     worker?: boolean;
     deliveries?: boolean;
-    /** Guilds and other settings of the fake Discord. */
+    /** Options of the fake (guilds, upload limits, ...). */
     fake?: Omit<FakeDiscordOptions, "token">;
   } = {
     name: "discord",
   },
 ): Promise<Harness> {
-  const fake = await FakeDiscord.start({ ...o.fake, token: TOKEN });
+  const fake = await FakeDiscord.start({ token: TOKEN, ...o.fake });
   const stack = await startStack({
     prefix: uniquePrefix(o.name),
     worker: o.worker,

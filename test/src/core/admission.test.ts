@@ -26,6 +26,7 @@ const job = (o: Origin): EditJob => ({
     seed: 1,
     steps: 4,
     sampler: "sde",
+    solver: "euler",
     gamma: 0.5,
     eta: 0.9,
     guidance: 3.5,

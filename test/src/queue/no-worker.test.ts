@@ -17,7 +17,7 @@ const origin = (userId: string): Origin => ({
 
 interface Readyz {
   status: string;
-  info?: { gpuWorkers?: { online: number | null; noneForAWhile: boolean; note?: string } };
+  gpuWorkers?: { online: number | null; noneForAWhile: boolean; offlineSince?: number; note?: string };
 }
 
 describe("no GPU worker online: queued edits and /readyz say so", () => {
@@ -64,11 +64,10 @@ describe("no GPU worker online: queued edits and /readyz say so", () => {
     );
     const report = await readyz();
     assert.equal(report.status, "ready", "the bot still takes edits");
-    assert.deepEqual(report.info?.gpuWorkers, {
+    assert.deepEqual(report.gpuWorkers, {
       online: 0,
       noneForAWhile: true,
-      offlineSince:
-        report.info?.gpuWorkers && (report.info.gpuWorkers as { offlineSince?: number }).offlineSince,
+      offlineSince: report.gpuWorkers?.offlineSince,
       note: NO_WORKER_ONLINE,
     });
     // A new edit while none is online says so at once.
@@ -78,10 +77,10 @@ describe("no GPU worker online: queued edits and /readyz say so", () => {
     worker = await startWorker(stack.config, stack.redis, stack.logger);
     await adapter.waitFor(() => adapter.results.length === 2, 30_000, "both results once a worker came");
     const deadline = Date.now() + 5000;
-    while ((await readyz()).info?.gpuWorkers?.online !== 1) {
+    while ((await readyz()).gpuWorkers?.online !== 1) {
       assert.ok(Date.now() < deadline, "/readyz sees the worker");
       await new Promise((r) => setTimeout(r, 100));
     }
-    assert.equal((await readyz()).info?.gpuWorkers?.noneForAWhile, false);
+    assert.equal((await readyz()).gpuWorkers?.noneForAWhile, false);
   });
 });
