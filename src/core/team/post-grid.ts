@@ -24,6 +24,8 @@ export async function postGrid(
   d: { adapter: PlatformAdapter; images: ImageStore; team: TeamRecords; records: JobRecords; logger: Logger },
   job: EditJob,
   result: EditResultData,
+  /** Told the moment the platform took the grid (the delivery's post-once mark). */
+  accepted?: () => void,
 ): Promise<MessageRef> {
   const tiles = result.tiles ?? [];
   const pngs = [];
@@ -44,7 +46,10 @@ export async function postGrid(
       label: `Use ${i + 1} (${formatStrength(t.strength)})`,
       id: controlId(pickControl(i + 1), job.jobId),
     })),
-    posted: (ref) => d.team.linkGrid(ref, job.jobId),
+    posted: (ref) => {
+      accepted?.();
+      return d.team.linkGrid(ref, job.jobId);
+    },
     kind: "grid",
     reactions: {
       unicode: GRID_REACTIONS.unicode.slice(0, tiles.length),

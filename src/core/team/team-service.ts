@@ -59,14 +59,16 @@ export class TeamService {
   /**
    * A reaction, read by the kind of message it is on: 1️⃣-4️⃣ on a grid pick a tile, ↔️ and 🎚️ on a
    * result compare or try strengths. Returns null when the reaction is not a team action here, so
-   * the adapter goes on with the re-run rules (1️⃣ on a result is still strength 0.1).
+   * the adapter goes on with the re-run rules (1️⃣ on a result is still strength 0.1); on a grid,
+   * every reaction is handled here (other emoji do nothing).
    */
   async reaction(ref: MessageRef, emoji: string, actor: Actor): Promise<TeamOutcome | null> {
     if (actor.isBot) return null;
     const gridJob = await this.d.team.gridJobOf(ref);
     if (gridJob) {
       const action = teamReaction(emoji, "grid");
-      if (!action) return null;
+      // On a grid only the tile numbers mean something; every other reaction is ignored there.
+      if (!action) return { ok: true, message: "" };
       const outcome = await this.act(gridJob, action, actor);
       const grid = outcome.ok ? null : await this.d.records.get(gridJob);
       if (grid) await this.say(grid.job.origin, `⚠️ ${outcome.message}`);
@@ -216,7 +218,7 @@ export class TeamService {
 
   private async takeRate(actor: Actor): Promise<TeamOutcome | null> {
     const rate = await this.d.rateLimiter.take(
-      this.d.keys.rateBucket(actor.platform, actor.workspaceId, actor.userId),
+      this.d.keys.teamRate(actor.platform, actor.workspaceId, actor.userId),
     );
     if (rate.allowed) return null;
     const s = Math.max(1, Math.ceil(rate.retryAfterMs / 1000));

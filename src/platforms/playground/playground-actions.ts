@@ -36,6 +36,8 @@ export interface ActionReply {
   message?: string;
   messageId?: string;
   jobId?: string;
+  /** Redis was failing over: nothing was done, try again in a moment (HTTP 503). */
+  busy?: boolean;
 }
 
 export interface Upload {
@@ -127,7 +129,12 @@ export class PlaygroundActions {
         });
         return outcome.ok
           ? { ok: true, messageId: message.id, jobId: outcome.jobId }
-          : { ok: false, messageId: message.id, message: outcome.error.userMessage };
+          : {
+              ok: false,
+              messageId: message.id,
+              message: outcome.error.userMessage,
+              busy: outcome.error.code === "redis_failover" || undefined,
+            };
       }
     }
   }

@@ -152,7 +152,9 @@ describe("playground: team editing in a real browser", () => {
     // Channel settings from the panel: announced in one line, and the next /edit uses them.
     await bob.click("[data-testid=settings] summary");
     // The panel loads the current settings when it opens; type only once they are in.
-    await bob.locator("[data-testid=settings-summary]", { hasText: "This channel's edit defaults" }).waitFor();
+    await bob
+      .locator("[data-testid=settings-summary]", { hasText: "This channel's edit defaults" })
+      .waitFor();
     await bob.fill("#set-strength", "0.3");
     await bob.selectOption("#set-try", "off");
     await bob.click("[data-testid=settings-save]");
