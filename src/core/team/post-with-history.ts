@@ -37,18 +37,15 @@ export async function postWithHistory(d: HistoryDeps, job: EditJob, view: Result
   const caption = [line, parentLine(parentLink), view.caption].filter((l) => l !== null).join("\n");
   const ref = await d.adapter.postResult(job.origin, { ...view, caption });
   const link = await linkTo(d, ref, job.origin);
-  try {
-    await d.team.setResultMessage(job.jobId, ref, link);
-    await d.team.addHistory(job.origin.platform, historyThreadOf(job.origin), {
-      jobId: job.jobId,
-      line: `${line} · "${clipText(oneLine(job.spec.prompt), 80)}" · strength ${formatStrength(job.spec.strength)}`,
-      link,
-      at: Date.now(),
-    });
-  } catch (err) {
-    // The picture is out; a history that could not be written must not make it post twice.
-    d.logger.warn({ err, jobId: job.jobId }, "could not record the result's history");
-  }
+  // A failed write here fails the delivery, which is retried without posting again (the delivery's
+  // post-once mark), like any other write after the platform took the result.
+  await d.team.setResultMessage(job.jobId, ref, link);
+  await d.team.addHistory(job.origin.platform, historyThreadOf(job.origin), {
+    jobId: job.jobId,
+    line: `${line} · "${clipText(oneLine(job.spec.prompt), 80)}" · strength ${formatStrength(job.spec.strength)}`,
+    link,
+    at: Date.now(),
+  });
   return ref;
 }
 
