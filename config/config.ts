@@ -23,7 +23,8 @@ export interface Config {
     apiUrl?: string;
     fileHosts: string[];
   };
-  playground: { enabled: boolean; host: string; port: number };
+  /** `hosts`: extra names the page may be reached by (the `Host` header), besides loopback ones. */
+  playground: { enabled: boolean; host: string; port: number; hosts: string[] };
   metricsPort: number;
   /** Loopback by default: /metrics and the dashboard are not for the whole LAN (containers set 0.0.0.0). */
   metricsHost: string;
@@ -36,6 +37,9 @@ export interface Config {
     maxImagePixels: number;
     downloadTimeoutMs: number;
     targetMegapixels: number;
+    /** Intakes (download, decode, normalise, store) at once, and how many may wait for a slot. */
+    intakeConcurrency: number;
+    intakeQueue: number;
     maxPromptChars: number;
     ratePerMinute: number;
     rateBurst: number;
@@ -100,7 +104,12 @@ export function toConfig(env: Env): Config {
     model: { dir: env.MODEL_DIR, executionProvider: env.EXECUTION_PROVIDER },
     discord,
     slack,
-    playground: { enabled: !discord && !slack, host: env.PLAYGROUND_HOST, port: env.PLAYGROUND_PORT },
+    playground: {
+      enabled: !discord && !slack,
+      host: env.PLAYGROUND_HOST,
+      port: env.PLAYGROUND_PORT,
+      hosts: env.PLAYGROUND_HOSTS,
+    },
     metricsPort: env.METRICS_PORT,
     metricsHost: env.METRICS_HOST,
     adminToken: env.ADMIN_TOKEN,
@@ -112,6 +121,8 @@ export function toConfig(env: Env): Config {
       maxImagePixels: env.MAX_IMAGE_PIXELS,
       downloadTimeoutMs: env.DOWNLOAD_TIMEOUT_MS,
       targetMegapixels: env.TARGET_MEGAPIXELS,
+      intakeConcurrency: env.INTAKE_CONCURRENCY,
+      intakeQueue: env.INTAKE_QUEUE,
       maxPromptChars: env.MAX_PROMPT_CHARS,
       ratePerMinute: env.RATE_LIMIT_PER_MINUTE,
       rateBurst: env.RATE_LIMIT_BURST,

@@ -118,6 +118,9 @@ export function rerunAcceptedText(where: string): string {
   return `On it: follow along in ${where}.`;
 }
 
+/** Every intake slot is taken and the short wait queue is full (see INTAKE_CONCURRENCY). */
+export const INTAKE_BUSY = "I'm busy taking in other pictures right now. Try again in a moment.";
+
 export const NO_OPEN_JOB = "You have no edits waiting or running to cancel.";
 
 // ---- Sentences for platforms that find the image themselves (added for the Slack adapter).
@@ -158,8 +161,6 @@ export const PLAYGROUND_HELP = [
   "A bare `/edit` in a thread edits the newest picture there. `/queue` shows the queue and your edits.",
   "On a result: ➖ ➕ weaker/stronger, 1️⃣–🔟 a strength, 🎲 a new seed, ✖ cancels.",
 ].join("\n");
-
-export const PLAYGROUND_NEEDS_NAME = "Pick a display name first, then try again.";
 
 export const EDIT_AGAIN_NEEDS_PROMPT = "Type what to change in the result, e.g. `make it night`.";
 

@@ -17,6 +17,11 @@ const ACCEPTED_FORMATS = new Set(["jpeg", "png", "webp", "gif", "heif", "tiff"])
 export interface NormaliseOptions {
   /** Largest width*height accepted (of the first frame). */
   maxPixels?: number;
+  /**
+   * Picks the output size from the upright input size; the resize then happens inside the decode, so
+   * a 40 MP upload never sits in memory as 120 MB of raw pixels (JPEG even shrinks while decoding).
+   */
+  resizeTo?: (width: number, height: number) => { width: number; height: number };
 }
 
 export interface NormalisedImage extends RgbImage {
@@ -44,6 +49,7 @@ export async function normaliseImage(
   let format: string;
   let width = 0;
   let height = 0;
+  let upright = { width: 0, height: 0 };
   try {
     const meta = await sharp(bytes, { failOn: "error", limitInputPixels: false, pages: 1 }).metadata();
     format = meta.format ?? "unknown";
@@ -51,13 +57,19 @@ export async function normaliseImage(
     height = meta.height ?? 0;
     // Check declared dimensions before decoding so a decompression bomb never gets allocated.
     if (width * height > maxPixels) throw new ImageTooLargeError(width, height, maxPixels);
+    upright = meta.autoOrient ?? { width, height };
   } catch (err) {
     throw classify(err, width, height, maxPixels);
   }
   if (!ACCEPTED_FORMATS.has(format)) throw new NotAnImageError(`format ${format} is not accepted`);
 
   try {
-    const { data, info } = await open()
+    let pipeline = open();
+    const target = options.resizeTo?.(upright.width, upright.height);
+    if (target && (target.width !== upright.width || target.height !== upright.height)) {
+      pipeline = pipeline.resize(target.width, target.height, { fit: "fill", kernel: "lanczos3" });
+    }
+    const { data, info } = await pipeline
       .flatten({ background: "#ffffff" })
       .toColourspace("srgb")
       .removeAlpha()

@@ -3,6 +3,7 @@ import { DeliveryRouter } from "../core/delivery-router.js";
 import { EditService } from "../core/edit-service.js";
 import type { UserErrorCode } from "../core/errors/user-facing-error.js";
 import { ImageIntake } from "../core/image-intake.js";
+import { IntakeGate } from "../core/intake/intake-gate.js";
 import type { PlatformAdapter } from "../core/platform-adapter.js";
 import { RateLimiter } from "../core/rate-limiter.js";
 import { StatusTracker } from "../core/status-tracker.js";
@@ -24,6 +25,8 @@ import { duplicateRedis, type RedisLike } from "../queue/redis-connection.js";
 export class BotContext {
   readonly keys: KeyNames;
   readonly images: ImageStore;
+  /** The one way images enter the store: bounded, and only once they decode. */
+  readonly intake: ImageIntake;
   readonly records: JobRecords;
   readonly queue: EditQueue;
   readonly adapters = new Map<Platform, PlatformAdapter>();
@@ -45,13 +48,21 @@ export class BotContext {
     this.images = new ImageStore(redis, this.keys, config.limits.imageTtlSeconds);
     this.records = new JobRecords(redis, this.keys, config.limits.imageTtlSeconds);
     this.queue = new EditQueue(redis, config.keyPrefix, logger);
+    this.intake = new ImageIntake(
+      this.images,
+      config.limits,
+      new IntakeGate({
+        concurrency: config.limits.intakeConcurrency,
+        maxWaiting: config.limits.intakeQueue,
+      }),
+    );
     this.service = new EditService({
       config,
       redis,
       keys: this.keys,
       queue: this.queue,
       records: this.records,
-      intake: new ImageIntake(this.images, config.limits),
+      intake: this.intake,
       cancelBus: new CancelBus(redis, this.keys),
       rateLimiter: new RateLimiter(redis, config.limits.ratePerMinute, config.limits.rateBurst),
       adapters: this.adapters,

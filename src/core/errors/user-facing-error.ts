@@ -32,4 +32,5 @@ export type UserErrorCode =
   | "not_found"
   | "nothing_to_do"
   | "worker_failed"
+  | "busy"
   | "unavailable";

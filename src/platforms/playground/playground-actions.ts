@@ -1,19 +1,31 @@
 import type { ImageInput } from "../../core/edit-request.js";
+import { UserFacingError } from "../../core/errors/user-facing-error.js";
+import type { BodyReader } from "../../core/image-intake.js";
+import { IntakeBusyError } from "../../core/intake/errors/intake-busy-error.js";
 import {
   EDIT_AGAIN_NEEDS_PROMPT,
   NO_IMAGE_ATTACHED,
   PLAYGROUND_HELP,
   PLAYGROUND_UNKNOWN_MESSAGE,
 } from "../../core/messages.js";
+import { RateLimiter } from "../../core/rate-limiter.js";
 import { actionFromControl, actionFromEmoji, parseControlId } from "../../core/rerun-action.js";
 import type { Origin } from "../../core/types.js";
 import type { BotContext } from "../../runtime/bot-context.js";
 import type { ChannelStore } from "./channel-store.js";
-import { sniffImageType } from "./image-type.js";
 import { parseCommand, parseEditArgs } from "./parse-command.js";
 import { PLAYGROUND_CHANNEL, PLAYGROUND_WORKSPACE, refChannelId } from "./playground-adapter.js";
 import { BOT_AUTHOR, type PlaygroundMessage } from "./playground-message.js";
 import { actorFor, type PlaygroundUser } from "./playground-user.js";
+import {
+  MAX_REACTIONS_PER_MESSAGE,
+  REACTION_BURST,
+  REACTION_MESSAGE_FULL,
+  REACTION_NOT_OFFERED,
+  REACTION_TOO_FAST,
+  REACTIONS_PER_MINUTE,
+  reactionAllowed,
+} from "./reaction-policy.js";
 
 /** What the page gets back: ok, and a sentence to show when there is one for this person only. */
 export interface ActionReply {
@@ -21,10 +33,13 @@ export interface ActionReply {
   message?: string;
   messageId?: string;
   jobId?: string;
+  /** The HTTP status when it is not 200 (a refusal the page should not retry at once). */
+  status?: number;
 }
 
+/** A picture sent with a message: its body is read only once an intake slot is free. */
 export interface Upload {
-  bytes: Buffer;
+  read: BodyReader;
   name?: string;
 }
 
@@ -34,22 +49,36 @@ export interface Upload {
  * the job and the person.
  */
 export class PlaygroundActions {
+  private readonly reactionRate: RateLimiter;
+
   constructor(
     private readonly ctx: BotContext,
     private readonly store: ChannelStore,
-  ) {}
+  ) {
+    this.reactionRate = new RateLimiter(ctx.redis, REACTIONS_PER_MINUTE, REACTION_BURST);
+  }
 
   async post(user: PlaygroundUser, text: string, upload?: Upload, threadId?: string): Promise<ActionReply> {
     // The page never sends an empty message; a hand-made request that does is simply not posted.
-    if (!text.trim() && !upload?.bytes.length) return { ok: false };
+    if (!text.trim() && !upload) return { ok: false };
+    // The picture goes through the intake before anything is posted or stored: bounded, and only
+    // what decodes as an image is kept (normalised, at the working size).
+    let image: PlaygroundMessage["image"];
+    let unreadable: UserFacingError | undefined;
+    if (upload) {
+      try {
+        image = { sha: await this.ctx.intake.takeUpload(upload.read), name: upload.name };
+      } catch (err) {
+        if (!(err instanceof UserFacingError)) throw err;
+        if (err instanceof IntakeBusyError) return { ok: false, status: 503, message: err.userMessage };
+        if (err.code === "image_too_large") return { ok: false, status: 413, message: err.userMessage };
+        unreadable = err;
+      }
+    }
     const thread = threadId ? await this.store.get(threadId) : null;
     // A reply goes into the thread of the message it answers; threads do not nest.
     const inThread = thread ? (thread.threadId ?? thread.id) : undefined;
-    let image: PlaygroundMessage["image"];
-    if (upload && upload.bytes.length > 0 && sniffImageType(upload.bytes)) {
-      image = { sha: await this.ctx.images.put(upload.bytes), name: upload.name };
-    }
-    const shown = upload && !image && upload.bytes.length > 0 ? `${text}\n📎 ${upload.name ?? "file"}` : text;
+    const shown = unreadable ? `${text}\n📎 ${upload?.name ?? "file"}` : text;
     const message = await this.store.post({
       threadId: inThread,
       author: { id: user.id, name: user.name, bot: false },
@@ -68,7 +97,11 @@ export class PlaygroundActions {
         await this.botSays(replyThread, await this.ctx.service.queueSummary(actorFor(user)));
         return { ok: true, messageId: message.id };
       case "edit": {
-        const input = await this.imageFor(upload, inThread);
+        if (unreadable) {
+          await this.botSays(replyThread, `⚠️ ${unreadable.userMessage}`);
+          return { ok: false, message: unreadable.userMessage, messageId: message.id };
+        }
+        const input = image ? { kind: "stored" as const, key: image.sha } : await this.latestIn(inThread);
         if (!input) {
           await this.botSays(replyThread, NO_IMAGE_ATTACHED);
           return { ok: false, message: NO_IMAGE_ATTACHED, messageId: message.id };
@@ -96,37 +129,34 @@ export class PlaygroundActions {
     }
   }
 
-  /** Toggles the person's reaction; adding one that means something re-runs or cancels. */
+  /**
+   * Toggles the person's reaction; adding one that means something re-runs or cancels. Only the
+   * offered reactions, at a human pace, and a bounded number per message.
+   */
   async react(user: PlaygroundUser, messageId: string, emoji: string): Promise<ActionReply> {
-    let added = false;
-    const updated = await this.store.update(messageId, (m) => {
-      const reactions = m.reactions.map((r) => ({ ...r, users: [...r.users] }));
-      let entry = reactions.find((r) => r.emoji === emoji);
-      if (!entry) {
-        entry = { emoji, users: [] };
-        reactions.push(entry);
-      }
-      if (entry.users.includes(user.id)) entry.users = entry.users.filter((u) => u !== user.id);
-      else {
-        entry.users.push(user.id);
-        added = true;
-      }
-      return { ...m, reactions: reactions.filter((r) => r.users.length > 0) };
-    });
-    if (!updated) return { ok: false, message: PLAYGROUND_UNKNOWN_MESSAGE };
+    if (!reactionAllowed(emoji)) return { ok: false, status: 400, message: REACTION_NOT_OFFERED };
+    const rate = await this.reactionRate.take(`${this.ctx.keys.prefix}:playground:react-rate:${user.id}`);
+    if (!rate.allowed) return { ok: false, status: 429, message: REACTION_TOO_FAST };
+    const outcome = await this.store.toggleReaction(messageId, emoji, user.id, MAX_REACTIONS_PER_MESSAGE);
+    if (!outcome) return { ok: false, message: PLAYGROUND_UNKNOWN_MESSAGE };
+    if (outcome === "full") return { ok: false, status: 429, message: REACTION_MESSAGE_FULL };
     const action = actionFromEmoji(emoji);
-    if (!added || !action) return { ok: true };
-    const ref = { platform: "playground" as const, channelId: refChannelId(updated.threadId), messageId };
+    if (!outcome.added || !action) return { ok: true };
+    const ref = {
+      platform: "playground" as const,
+      channelId: refChannelId(outcome.message.threadId),
+      messageId,
+    };
     const actor = actorFor(user);
     if (action.kind === "cancel") {
       const r = await this.ctx.service.cancelFromMessage(ref, actor);
       return r ? { ok: r.ok, message: r.message } : { ok: true };
     }
-    const outcome = await this.ctx.service.rerunFromMessage(ref, action, actor);
-    if (!outcome) return { ok: true };
-    return outcome.ok
-      ? { ok: true, jobId: outcome.jobId }
-      : { ok: false, message: outcome.error.userMessage };
+    const outcome2 = await this.ctx.service.rerunFromMessage(ref, action, actor);
+    if (!outcome2) return { ok: true };
+    return outcome2.ok
+      ? { ok: true, jobId: outcome2.jobId }
+      : { ok: false, message: outcome2.error.userMessage };
   }
 
   /** A button under a status or result message; its id names the control and the job. */
@@ -154,16 +184,10 @@ export class PlaygroundActions {
       : { ok: false, message: outcome.error.userMessage };
   }
 
-  /** The uploaded file, or else the newest picture in the thread (or channel) for a bare `/edit`. */
-  private async imageFor(
-    upload: Upload | undefined,
-    threadId: string | undefined,
-  ): Promise<ImageInput | null> {
-    if (upload && upload.bytes.length > 0) return { kind: "bytes", bytes: upload.bytes, name: upload.name };
+  /** For a bare `/edit`: the newest picture in the thread (or the channel), already in the store. */
+  private async latestIn(threadId: string | undefined): Promise<ImageInput | null> {
     const latest = await this.store.latestImage(threadId);
-    if (!latest?.image) return null;
-    const bytes = await this.ctx.images.get(latest.image.sha);
-    return bytes ? { kind: "bytes", bytes, name: latest.image.name } : null;
+    return latest?.image ? { kind: "stored", key: latest.image.sha } : null;
   }
 
   private async botSays(threadId: string, text: string): Promise<void> {
