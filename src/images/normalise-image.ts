@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import { CorruptImageError } from "./errors/corrupt-image-error.js";
+import { ImageError } from "./errors/image-error.js";
 import { ImageTooLargeError } from "./errors/image-too-large-error.js";
 import { NotAnImageError } from "./errors/not-an-image-error.js";
 import type { RgbImage } from "./rgb-image.js";
@@ -84,13 +85,8 @@ export async function normaliseImage(
 
 /** Maps sharp's free-text errors onto our typed ones; anything unrecognised counts as damaged data. */
 function classify(err: unknown, width: number, height: number, maxPixels: number): Error {
-  if (
-    err instanceof NotAnImageError ||
-    err instanceof CorruptImageError ||
-    err instanceof ImageTooLargeError
-  ) {
-    return err;
-  }
+  // Ours already (including a shape refused by `resizeTo`): passed through as they are.
+  if (err instanceof ImageError) return err;
   const message = err instanceof Error ? err.message : String(err);
   if (/unsupported image format|input buffer is empty/i.test(message)) {
     return new NotAnImageError(message, { cause: err });
