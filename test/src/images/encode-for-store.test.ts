@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import sharp from "sharp";
-import { fitSize, outputSize } from "../../../src/images/fit-size.js";
 import { encodeForStore, storedSize } from "../../../src/images/encode-for-store.js";
 import { ImageError } from "../../../src/images/errors/image-error.js";
+import { fitSize, outputSize } from "../../../src/images/fit-size.js";
 import { normaliseImage } from "../../../src/images/normalise-image.js";
 import { testPng } from "../../support/images.js";
 
@@ -74,7 +74,10 @@ describe("encodeForStore", () => {
   });
 
   it("throws an ImageError, storing nothing, for junk that starts with image magic", async () => {
-    const junk = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(4096)]);
+    const junk = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      randomBytes(4096),
+    ]);
     await assert.rejects(encodeForStore(junk, { targetMegapixels: 1 }), ImageError);
     const jpegJunk = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(4096)]);
     await assert.rejects(encodeForStore(jpegJunk, { targetMegapixels: 1 }), ImageError);
