@@ -59,7 +59,11 @@ export interface Config {
   statusUpdateMs: number;
 }
 
-/** Slack's file hosts follow its API host: a GovSlack or proxied API serves files from its own domain. */
+/**
+ * Slack's file hosts follow its API host: GovSlack's API at slack-gov.com serves files from
+ * files.slack-gov.com. Derived hosts are the API's own host (with its port) and `files.` under it,
+ * never a parent domain: `https://api.example.com/api/` must not open all of example.com.
+ */
 function slackFileHosts(env: Env): string[] {
   if (env.SLACK_FILE_HOSTS) {
     return env.SLACK_FILE_HOSTS.split(",")
@@ -67,10 +71,11 @@ function slackFileHosts(env: Env): string[] {
       .filter((h) => h.length > 0);
   }
   if (env.SLACK_API_URL) {
-    const apiHost = new URL(env.SLACK_API_URL).hostname.toLowerCase();
+    const api = new URL(env.SLACK_API_URL);
+    const apiHost = api.hostname.toLowerCase();
     if (apiHost !== "slack.com" && !apiHost.endsWith(".slack.com")) {
-      const base = apiHost.replace(/^(www|api)\./, "");
-      return [`files.${base}`, base, apiHost];
+      const port = api.port ? `:${api.port}` : "";
+      return [`${apiHost}${port}`, `files.${apiHost}${port}`];
     }
   }
   return SLACK_FILE_HOSTS;

@@ -93,6 +93,17 @@ describe("parseConfig", () => {
     assert.deepEqual(own.slack?.fileHosts, ["127.0.0.1", "files.example.com"]);
   });
 
+  it("never derives Slack file hosts wider than the API's own domain", () => {
+    const slack = (url: string) =>
+      parseConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", SLACK_API_URL: url }).slack
+        ?.fileHosts;
+    // Once this gave example.com and files.example.com: every host of the parent domain.
+    assert.deepEqual(slack("https://api.example.com/api/"), ["api.example.com", "files.api.example.com"]);
+    assert.deepEqual(slack("https://slack-gov.com/api/"), ["slack-gov.com", "files.slack-gov.com"]);
+    // A port on the API URL stays on the derived hosts: the allow-list checks ports too.
+    assert.deepEqual(slack("https://proxy.corp:8443/api/"), ["proxy.corp:8443", "files.proxy.corp:8443"]);
+  });
+
   it("parses host lists", () => {
     const c = parseConfig({ DISCORD_TOKEN: "t", DISCORD_ATTACHMENT_HOSTS: "127.0.0.1 , cdn.discordapp.com" });
     assert.deepEqual(c.discord?.attachmentHosts, ["127.0.0.1", "cdn.discordapp.com"]);
