@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { readCookie } from "../../http/read-cookie.js";
 import type { KeyNames } from "../../queue/queue-names.js";
 import type { RedisLike } from "../../queue/redis-connection.js";
 
@@ -58,15 +59,4 @@ export class PlaygroundSessions {
   private sign(text: string): Buffer {
     return Buffer.from(createHmac("sha256", this.key).update(text).digest("base64url"));
   }
-}
-
-/** One cookie's value from a Cookie header; malformed pairs are skipped, never thrown on. */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
 }
