@@ -1,7 +1,8 @@
-import { ConfigError, loadConfig } from "../config/index.js";
+import { ConfigError, loadConfig, misspelledSettings } from "../config/index.js";
 import { createLogger } from "./logger.js";
 import { startOps } from "./ops/start-ops.js";
 import { createRedis } from "./queue/redis-connection.js";
+import { PlatformStartError } from "./runtime/errors/platform-start-error.js";
 import type { RunningBot } from "./runtime/start-bot.js";
 import type { RunningWorker } from "./runtime/start-worker.js";
 
@@ -21,6 +22,13 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
+  // An unknown variable is otherwise ignored in silence: say which setting it probably meant.
+  for (const { name, suggestion } of misspelledSettings(process.env)) {
+    logger.warn(
+      { variable: name, didYouMean: suggestion },
+      `${name} is not a setting; did you mean ${suggestion}?`,
+    );
+  }
   const redis = createRedis(config.redisUrl, logger, "main");
   // Ops endpoints first: /healthz answers (and /readyz says not ready) while Redis or the model loads.
   const ops = await startOps(config, redis, logger);
@@ -65,6 +73,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  if (err instanceof PlatformStartError) {
+    process.stderr.write(`rf-edit could not start ${err.platform}: ${err.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`rf-edit failed to start: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { ConfigError, envSchema, parseConfig } from "../../config/index.js";
+import { ConfigError, envSchema, misspelledSettings, parseConfig } from "../../config/index.js";
 
 describe("parseConfig", () => {
   it("gives the documented defaults for an empty environment", () => {
@@ -120,5 +120,48 @@ describe(".env.example", () => {
     for (const key of documented) {
       assert.ok(key in envSchema.shape, `${key} in .env.example is not a setting`);
     }
+  });
+});
+
+describe("misspelledSettings", () => {
+  it("names the setting a misspelled variable most likely meant", () => {
+    assert.deepEqual(
+      misspelledSettings({
+        LOG_LEVL: "debug",
+        MODELDIR: "/models",
+        REDIS_HOST: "10.0.0.2",
+        DISCORD_BOT_TOKEN: "t",
+        MAX_QUEUE_LENGHT: "5",
+      }),
+      [
+        { name: "DISCORD_BOT_TOKEN", suggestion: "DISCORD_TOKEN" },
+        { name: "LOG_LEVL", suggestion: "LOG_LEVEL" },
+        { name: "MAX_QUEUE_LENGHT", suggestion: "MAX_QUEUE_LENGTH" },
+        { name: "MODELDIR", suggestion: "MODEL_DIR" },
+        { name: "REDIS_HOST", suggestion: "REDIS_URL" },
+      ],
+    );
+  });
+
+  it("leaves our own settings and the usual environment alone", () => {
+    const usual = {
+      PATH: "/usr/bin",
+      HOME: "/root",
+      USER: "rf",
+      LANG: "C.UTF-8",
+      TERM: "xterm",
+      SHELL: "/bin/sh",
+      HOSTNAME: "box",
+      NODE_ENV: "production",
+      NODE_OPTIONS: "",
+      PWD: "/app",
+      TZ: "UTC",
+      CUDA_VISIBLE_DEVICES: "0",
+      LOG_LEVEL: "info",
+      MODEL_DIR: "/m",
+      ROLE: "bot",
+      npm_config_cache: "/tmp",
+    };
+    assert.deepEqual(misspelledSettings(usual), []);
   });
 });
