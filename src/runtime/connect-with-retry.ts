@@ -2,7 +2,7 @@ import type { Logger } from "../logger.js";
 import { PlatformStartError } from "./errors/platform-start-error.js";
 
 export interface RetryOptions<T> {
-  /** For the log line: "discord", "slack". */
+  /** Names the platform in a PlatformStartError; the logger is expected to carry it already. */
   platform: string;
   /** What is being tried, in words: "connect to Discord". */
   what: string;
@@ -35,7 +35,7 @@ export async function connectWithRetry<T>(o: RetryOptions<T>): Promise<T> {
       const base = Math.min(max, first * 2 ** Math.min(failures, 20));
       const delayMs = Math.round(base * (0.8 + Math.random() * 0.4));
       o.logger.warn(
-        { platform: o.platform, reason: oneLineReason(err), retryInMs: delayMs, attempt: failures + 1 },
+        { reason: oneLineReason(err), retryInMs: delayMs, attempt: failures + 1 },
         `could not ${o.what}; retrying`,
       );
       await sleep(delayMs, o.signal);
