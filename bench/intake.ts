@@ -188,17 +188,23 @@ async function photoUploads(count: number, dir: string): Promise<string[]> {
   const sources = await sourcePhotos(PHOTOS);
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
+  // The highest quality that stays within 10 MB, found once per source: uploads as large as asked.
+  const quality = new Map<number, number>();
   for (let i = 0; i < count; i++) {
-    const src = sources[i % sources.length];
+    const which = i % sources.length;
+    const src = sources[which];
     const meta = await src.image.clone().metadata();
-    const w = (meta.width ?? 0) - 2 * (Math.floor(i / sources.length) + 1);
-    const h = (meta.height ?? 0) - 2 * (Math.floor(i / sources.length) + 1);
-    const crop = src.image.clone().extract({ left: 1, top: 1, width: w, height: h });
-    // The highest quality that stays within 10 MB: uploads as large as the burst asks for.
-    let bytes = await crop.clone().jpeg({ quality: 98 }).toBuffer();
-    for (let q = 96; bytes.length > UPLOAD_BYTES && q >= 60; q -= 4) {
+    const inset = 2 * (Math.floor(i / sources.length) + 1);
+    const crop = src.image
+      .clone()
+      .extract({ left: 1, top: 1, width: (meta.width ?? 0) - inset, height: (meta.height ?? 0) - inset });
+    let q = quality.get(which) ?? 98;
+    let bytes = await crop.clone().jpeg({ quality: q }).toBuffer();
+    while (bytes.length > UPLOAD_BYTES && q > 60) {
+      q -= 4;
       bytes = await crop.clone().jpeg({ quality: q }).toBuffer();
     }
+    quality.set(which, q);
     const file = path.join(dir, `p${i}.jpg`);
     await writeFile(file, bytes);
     files.push(file);
@@ -307,7 +313,11 @@ async function main(): Promise<void> {
       .jpeg({ quality: 95 })
       .toBuffer();
     const before = await usedMemory(redis);
-    const keysBefore = new Set(await redis.keys(`${PREFIX}:*`));
+    const allKeys = async () => [
+      ...(await redis.keys(`${PREFIX}:*`)),
+      ...(await redis.keys(`{${PREFIX}}:*`)),
+    ];
+    const keysBefore = new Set(await allKeys());
     await upload(base, cookie, onePhoto, "/edit make it winter 0.6");
     const deadline = Date.now() + 600_000;
     for (;;) {
@@ -323,23 +333,26 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
     const grown = (await usedMemory(redis)) - before;
     const parts = new Map<string, number>();
-    for (const k of await redis.keys(`${PREFIX}:*`)) {
+    for (const k of await allKeys()) {
       if (keysBefore.has(k)) continue;
       const kind = k.includes(":img:")
         ? "images (input + result)"
-        : k.includes(":inv")
+        : k.includes(":inv:")
           ? "inversion cache"
-          : "records, messages";
+          : k.startsWith("{")
+            ? "BullMQ jobs and events"
+            : "job records, links";
       parts.set(kind, (parts.get(kind) ?? 0) + Number((await redis.memory("USAGE", k)) ?? 0));
     }
     process.stdout.write("\none 1 MP edit (1216x832 photo, tiny demo model), Redis storage:\n");
     printTable(
       ["part", "bytes"],
-      [...parts.entries()].map(([k, v]) => [k, fmt(v)]).concat([["used_memory growth", fmt(grown)]]),
+      [...parts.entries()].map(([k, v]) => [k, fmt(v)]),
     );
     const total = [...parts.values()].reduce((a, b) => a + b, 0);
     process.stdout.write(
-      `target: storage per 1 MP edit under 4 MB: ${total < 4 * MB ? "met" : "MISSED"} (${fmt(total)})\n`,
+      `target: storage per 1 MP edit under 4 MB: ${total < 4 * MB ? "met" : "MISSED"} (${fmt(total)} in the edit's ` +
+        `new keys; used_memory, with Redis' own overhead and the channel's messages, grew ${fmt(grown)})\n`,
     );
   } finally {
     bot?.proc.kill("SIGTERM");
