@@ -18,6 +18,8 @@ import { PLAYGROUND_CHANNEL, PLAYGROUND_WORKSPACE, refChannelId } from "./playgr
 import { BOT_AUTHOR, type PlaygroundMessage } from "./playground-message.js";
 import { actorFor, type PlaygroundUser } from "./playground-user.js";
 import {
+  ALL_REACTIONS_BURST,
+  ALL_REACTIONS_PER_MINUTE,
   MAX_REACTIONS_PER_MESSAGE,
   REACTION_BURST,
   REACTION_MESSAGE_FULL,
@@ -50,12 +52,14 @@ export interface Upload {
  */
 export class PlaygroundActions {
   private readonly reactionRate: RateLimiter;
+  private readonly allReactionsRate: RateLimiter;
 
   constructor(
     private readonly ctx: BotContext,
     private readonly store: ChannelStore,
   ) {
     this.reactionRate = new RateLimiter(ctx.redis, REACTIONS_PER_MINUTE, REACTION_BURST);
+    this.allReactionsRate = new RateLimiter(ctx.redis, ALL_REACTIONS_PER_MINUTE, ALL_REACTIONS_BURST);
   }
 
   async post(user: PlaygroundUser, text: string, upload?: Upload, threadId?: string): Promise<ActionReply> {
@@ -137,6 +141,8 @@ export class PlaygroundActions {
     if (!reactionAllowed(emoji)) return { ok: false, status: 400, message: REACTION_NOT_OFFERED };
     const rate = await this.reactionRate.take(`${this.ctx.keys.prefix}:playground:react-rate:${user.id}`);
     if (!rate.allowed) return { ok: false, status: 429, message: REACTION_TOO_FAST };
+    const all = await this.allReactionsRate.take(`${this.ctx.keys.prefix}:playground:react-rate`);
+    if (!all.allowed) return { ok: false, status: 429, message: REACTION_TOO_FAST };
     const outcome = await this.store.toggleReaction(messageId, emoji, user.id, MAX_REACTIONS_PER_MESSAGE);
     if (!outcome) return { ok: false, message: PLAYGROUND_UNKNOWN_MESSAGE };
     if (outcome === "full") return { ok: false, status: 429, message: REACTION_MESSAGE_FULL };

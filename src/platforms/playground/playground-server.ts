@@ -21,6 +21,7 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
 
 const JSON_BODY_MAX_BYTES = 64 * 1024;
 const SSE_KEEPALIVE_MS = 15_000;
+const SSE_MAX_BUFFERED_BYTES = 1024 * 1024;
 const SHA = /^\/images\/([a-f0-9]{64})\.(?:png|jpg|gif|webp)$/;
 
 export interface PlaygroundServerDeps {
@@ -190,7 +191,16 @@ export class PlaygroundServer {
 
   private broadcast(event: string, data: unknown): void {
     const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const s of this.streams) s.write(frame);
+    for (const s of this.streams) {
+      // A tab that stopped reading would make the bot buffer every event for it, without end: drop
+      // it instead; its EventSource reconnects and reloads the history when it wakes up.
+      if (s.writableLength > SSE_MAX_BUFFERED_BYTES) {
+        this.streams.delete(s);
+        s.destroy();
+        continue;
+      }
+      s.write(frame);
+    }
   }
 
   private async serveStatic(res: ServerResponse, file: string, type: string): Promise<void> {

@@ -22,6 +22,13 @@ export const MAX_REACTIONS_PER_MESSAGE = 200;
 export const REACTIONS_PER_MINUTE = 30;
 export const REACTION_BURST = 10;
 
+/**
+ * And the whole playground this often: a fresh session is one page load away, so the per-person
+ * limit alone would not stop one script from toggling reactions with a thousand identities.
+ */
+export const ALL_REACTIONS_PER_MINUTE = 600;
+export const ALL_REACTIONS_BURST = 60;
+
 export const REACTION_NOT_OFFERED = "That reaction isn't one the playground offers; pick one from the list.";
 export const REACTION_TOO_FAST = "You're reacting faster than the playground allows. Wait a moment.";
 export const REACTION_MESSAGE_FULL = "That message has all the reactions it can hold.";
