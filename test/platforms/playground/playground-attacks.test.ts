@@ -182,6 +182,36 @@ describe("playground under attack", () => {
     assert.ok(JSON.stringify(message).length < 2048);
   });
 
+  it("a tab that stops reading its events is dropped, not buffered for without end", async () => {
+    const { cookie } = await newSession(port);
+    // A reader that takes the headers and then stops reading.
+    const stalled = request({ host: "127.0.0.1", port, path: "/api/events" });
+    const response = new Promise<import("node:http").IncomingMessage>((resolve) =>
+      stalled.on("response", resolve),
+    );
+    stalled.on("error", () => {});
+    stalled.end();
+    const res = await response;
+    res.pause();
+    // 17 MB of events (14 KB messages: the text rides in a header, which Node caps at 16 KB): more
+    // than loopback's socket buffers take, and then the server's 1 MB allowance.
+    const text = "x".repeat(14_000);
+    const posts = 1200;
+    for (let i = 0; i < posts; i++) await send(cookie, text);
+    // Reading again, the tab gets what was in flight, then the end: the server let it go.
+    let received = 0;
+    const ended = new Promise<boolean>((resolve) => {
+      res.on("data", (c: Buffer) => {
+        received += c.length;
+      });
+      res.on("close", () => resolve(true));
+      setTimeout(() => resolve(false), 20_000);
+    });
+    res.resume();
+    assert.equal(await ended, true, "the server closed the stalled event stream");
+    assert.ok(received < posts * text.length, `${received} bytes reached the stalled tab`);
+  });
+
   it("junk with image magic is never stored, even as a plain chat message", async () => {
     const { cookie } = await newSession(port);
     const before = await imageKeys();
