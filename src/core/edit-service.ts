@@ -10,11 +10,19 @@ import type { RedisLike } from "../queue/redis-connection.js";
 import type { EditRequest } from "./edit-request.js";
 import { type UserErrorCode, UserFacingError } from "./errors/user-facing-error.js";
 import type { ImageIntake } from "./image-intake.js";
-import { cancelledText, formatStrength, ODE_NEW_SEED, queuedText, submittedText } from "./messages.js";
+import {
+  cancelledText,
+  EMPTY_PROMPT,
+  formatStrength,
+  ODE_NEW_SEED,
+  queuedText,
+  submittedText,
+} from "./messages.js";
 import { mayCancel, mayRerun } from "./permissions.js";
 import type { PlatformAdapter, StatusView } from "./platform-adapter.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import { nextStrength, type RerunAction } from "./rerun-action.js";
+import { charLength, clipText, isBlank, oneLine } from "./text-length.js";
 import type { Actor, MessageRef, Origin, Platform } from "./types.js";
 
 export type SubmitOutcome =
@@ -152,7 +160,7 @@ export class EditService {
       const where =
         index >= 0 ? `position ${index + 1}` : record.status === "running" ? "running now" : record.status;
       lines.push(
-        `• ${jobId}: "${record.job.spec.prompt.slice(0, 60)}" at strength ${formatStrength(record.job.spec.strength)}: ${where}`,
+        `• ${jobId}: "${clipText(oneLine(record.job.spec.prompt), 60)}" at strength ${formatStrength(record.job.spec.strength)}: ${where}`,
       );
     }
     if (lines.length === 1) lines.push("You have no edits in the queue.");
@@ -227,14 +235,14 @@ export class EditService {
   private specFor(req: EditRequest): EditSpec {
     const dflt = this.d.config.defaults;
     const prompt = req.prompt.trim();
-    if (prompt.length === 0) {
-      throw new UserFacingError("prompt_empty", "Tell me what to change, e.g. `/edit make it winter`.");
-    }
+    if (isBlank(prompt)) throw new UserFacingError("prompt_empty", EMPTY_PROMPT);
     const max = this.d.config.limits.maxPromptChars;
-    if (prompt.length > max) {
+    // Characters as the platforms count them (an emoji is one), not UTF-16 units.
+    const length = charLength(prompt);
+    if (length > max) {
       throw new UserFacingError(
         "prompt_too_long",
-        `That prompt is ${prompt.length} characters long; the limit is ${max}.`,
+        `That prompt is ${length} characters long; the limit is ${max}.`,
       );
     }
     const strength = req.strength ?? dflt.strength;

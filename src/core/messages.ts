@@ -1,9 +1,11 @@
 import { formatMegabytes } from "../images/errors/download-error.js";
 import type { EditResultData, EditSpec, JobProgressData } from "../queue/job-schemas.js";
+import { clipText, oneLine } from "./text-length.js";
 
 /**
- * Every sentence the bot shows people, in one place, in plain words. Platforms add their own
- * formatting (mentions, bold) around these, never other wording.
+ * Every sentence the bot shows people, in one place, in plain words. These are plain text, people's
+ * own words (prompts, file names, display names) included as they typed them: each platform escapes
+ * the whole sentence by its own rule before it reaches a message, then adds its own formatting.
  */
 
 export const DEMO_NOTICE =
@@ -84,9 +86,9 @@ export function seconds(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
+/** People's words on one line, at most `max` characters, cut between graphemes. */
 function clip(text: string, max: number): string {
-  const oneLine = text.replace(/\s+/g, " ").trim();
-  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+  return clipText(oneLine(text), max);
 }
 
 // ---- Sentences platforms need around a request (added for the Discord adapter; any platform may use them).
@@ -101,6 +103,9 @@ export function threadNameFor(prompt: string): string {
   const name = `Edit: ${clip(prompt, 80)}`;
   return name.length > 1 ? name : "Edit";
 }
+
+/** The answer to a prompt that is empty or only whitespace. */
+export const EMPTY_PROMPT = "Tell me what to change, e.g. /edit make it winter.";
 
 export const NO_IMAGE_ATTACHED =
   "I need an image to edit: attach one to /edit (PNG, JPEG, WebP, GIF, HEIC, AVIF or TIFF).";
@@ -137,6 +142,9 @@ export function tookNewestImageText(link: string, fileName?: string, sharedBy?: 
   return `Editing ${what}${sharedBy ? ` shared by ${sharedBy}` : ""}: ${link}`;
 }
 
+export const MODAL_EXPIRED =
+  'That form has expired (forms are kept for a day). Use "Edit image" or "Edit again" once more.';
+
 /** Labels of the modal that asks for a prompt and a strength. */
 export const EDIT_MODAL_TEXT = {
   title: "Edit image",
@@ -148,6 +156,33 @@ export const EDIT_MODAL_TEXT = {
   strengthLabel: "Strength",
   strengthHint: "0 keeps the picture, 1 follows the prompt fully.",
 } as const;
+
+// ---- Sentences about results that do not fit a platform's upload limit.
+
+/** Said under a result that was re-encoded to fit a platform's upload limit. */
+export function reencodedNote(p: {
+  format: "webp" | "jpeg";
+  quality?: number;
+  scale: number;
+  pngBytes: number;
+  limitBytes: number;
+}): string {
+  const size = p.scale < 1 ? `, at ${Math.round(p.scale * 100)}% of the width and height` : "";
+  const what = `${p.format === "jpeg" ? "JPEG" : "WebP"} (quality ${p.quality ?? "default"}${size})`;
+  return `Sent as ${what}: the PNG (${formatMegabytes(p.pngBytes)}) is over the ${formatMegabytes(p.limitBytes)} upload limit here.`;
+}
+
+/** Said instead of the picture when no encoding of it could be uploaded. */
+export function resultTooLargeText(pngBytes: number, limitBytes: number): string {
+  return `The edited picture (${formatMegabytes(pngBytes)} as PNG) could not be uploaded here, not even made smaller (the upload limit is ${formatMegabytes(limitBytes)}). Tell whoever runs this bot: TARGET_MEGAPIXELS sets how large results are.`;
+}
+
+/** Said when a platform took the picture but never showed it where the edit was asked for. */
+export function resultNotSharedText(link?: string): string {
+  return link
+    ? `The edited picture was uploaded, but it has not appeared here. Open it here: ${link}`
+    : "The edited picture was uploaded, but it has not appeared here. Try Stronger or Weaker to get a new one.";
+}
 
 // ---- Sentences of the local playground (src/platforms/playground).
 

@@ -1,19 +1,36 @@
-import { type APIMessage, DiscordAPIError, type REST, RESTJSONErrorCodes, Routes } from "discord.js";
+import {
+  type APIMessage,
+  DiscordAPIError,
+  HTTPError,
+  type REST,
+  RESTJSONErrorCodes,
+  Routes,
+} from "discord.js";
+import { reencodedNote, resultTooLargeText } from "../../core/messages.js";
 import type { PlatformAdapter, ResultView, StatusView } from "../../core/platform-adapter.js";
 import { SUGGESTED_REACTIONS } from "../../core/rerun-action.js";
 import type { MessageRef, Origin } from "../../core/types.js";
+import { encodeToFit, type FittedImage } from "../../images/encode-to-fit.js";
 import type { Logger } from "../../logger.js";
+import { DISCORD_LIMITS } from "./discord-limits.js";
 import { resultBody, statusBody } from "./discord-views.js";
 import { StatusEditor } from "./status-editor.js";
+import { SAFE_THREAD_NAME } from "./thread-name.js";
 
-/** Where answers go when the bot may not open a thread: replies in the channel itself. */
+/**
+ * Where answers go when the bot may not open a thread: replies in the channel itself. A 50035
+ * (Invalid Form Body) is not among them: it means the request was wrong, not that threads are
+ * forbidden, and is retried once with a name that cannot be wrong.
+ */
 const NO_THREAD_CODES = new Set<number>([
   RESTJSONErrorCodes.MissingAccess,
   RESTJSONErrorCodes.MissingPermissions,
   RESTJSONErrorCodes.CannotExecuteActionOnThisChannelType,
   RESTJSONErrorCodes.CannotExecuteActionOnDMChannel,
-  RESTJSONErrorCodes.InvalidFormBodyOrContentType,
 ]);
+
+/** The origin extra where the interaction's attachment_size_limit (bytes) travels with the job. */
+export const UPLOAD_LIMIT_EXTRA = "attachmentSizeLimit";
 
 type StatusBody = ReturnType<typeof statusBody>;
 
@@ -67,13 +84,48 @@ export class DiscordAdapter implements PlatformAdapter {
     await this.editor.edit(`${channelId}/${origin.statusMessageId}`, statusBody(view));
   }
 
+  /**
+   * The picture in the largest form Discord takes here: the PNG when it fits the interaction's
+   * attachment_size_limit, else a lossy encoding the caption names. Should Discord still answer
+   * 413 / 40005 (its limit here is lower than declared), it is re-encoded smaller once; if that
+   * fails too, the caption and controls go out with a sentence instead of the picture. Never
+   * retried as is: the same bytes would only be refused again.
+   */
   async postResult(origin: Origin, view: ResultView): Promise<MessageRef> {
     const channelId = origin.threadId ?? origin.channelId;
-    const filename = `edit-${view.job.jobId}.png`;
-    const message = (await this.rest.post(Routes.channelMessages(channelId), {
-      body: resultBody(view, filename),
-      files: [{ name: filename, data: view.png, contentType: "image/png" }],
-    })) as APIMessage;
+    const limit = uploadLimit(origin);
+    let message: APIMessage | null = null;
+    let fitted = await encodeToFit(view.png, limit);
+    if (fitted) {
+      try {
+        message = await this.upload(channelId, view, fitted, limit);
+      } catch (err) {
+        if (!isTooLarge(err)) throw err;
+        const smaller = Math.floor(fitted.bytes.byteLength / 2);
+        this.logger.warn(
+          { jobId: view.job.jobId, sentBytes: fitted.bytes.byteLength, limit },
+          "discord refused the result as too large; re-encoding it smaller once",
+        );
+        fitted = await encodeToFit(view.png, smaller);
+        if (fitted) {
+          try {
+            message = await this.upload(channelId, view, fitted, smaller);
+          } catch (again) {
+            if (!isTooLarge(again)) throw again;
+          }
+        }
+      }
+    }
+    if (!message) {
+      this.logger.warn(
+        { jobId: view.job.jobId, pngBytes: view.png.byteLength, limit },
+        "result too large for discord",
+      );
+      message = await this.post(
+        channelId,
+        resultBody(view, undefined, resultTooLargeText(view.png.byteLength, limit)),
+      );
+    }
     const ref: MessageRef = { platform: "discord", channelId, messageId: message.id };
     await view.posted(ref);
     for (const emoji of SUGGESTED_REACTIONS.unicode) {
@@ -89,28 +141,72 @@ export class DiscordAdapter implements PlatformAdapter {
     return ref;
   }
 
+  private async upload(
+    channelId: string,
+    view: ResultView,
+    image: FittedImage,
+    limit: number,
+  ): Promise<APIMessage> {
+    const filename = `edit-${view.job.jobId}.${image.extension}`;
+    const note =
+      image.format === "png"
+        ? undefined
+        : reencodedNote({
+            format: image.format,
+            quality: image.quality,
+            scale: image.scale,
+            pngBytes: view.png.byteLength,
+            limitBytes: limit,
+          });
+    return (await this.rest.post(Routes.channelMessages(channelId), {
+      body: resultBody(view, filename, note),
+      files: [{ name: filename, data: image.bytes, contentType: image.contentType }],
+    })) as APIMessage;
+  }
+
   /** A thread from the bot's reply to the command, or null where Discord will not allow one. */
   private async openThread(origin: Origin): Promise<string | null> {
     if (!origin.messageId || origin.workspaceId === "dm") return null;
+    const name = origin.extra?.threadName ?? SAFE_THREAD_NAME;
     try {
-      const thread = (await this.rest.post(Routes.threads(origin.channelId, origin.messageId), {
-        body: { name: origin.extra?.threadName ?? "Edit", auto_archive_duration: 1440 },
-      })) as { id: string };
-      return thread.id;
+      return await this.startThread(origin, name);
     } catch (err) {
-      if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage) {
-        // A thread started from a message has the message's id.
-        return origin.messageId;
-      }
-      if (err instanceof DiscordAPIError && NO_THREAD_CODES.has(Number(err.code))) {
-        this.logger.info(
-          { code: err.code, channelId: origin.channelId },
-          "no thread here; replying in the channel",
+      if (isInvalidForm(err) && name !== SAFE_THREAD_NAME) {
+        // Our names are cut to Discord's rules, so this is a bug worth seeing, not a missing permission.
+        this.logger.error(
+          { err, channelId: origin.channelId },
+          "discord refused the thread name; opening the thread with a plain name",
         );
-        return null;
+        try {
+          return await this.startThread(origin, SAFE_THREAD_NAME);
+        } catch (retryErr) {
+          return this.noThread(origin, retryErr);
+        }
       }
-      throw err;
+      return this.noThread(origin, err);
     }
+  }
+
+  private async startThread(origin: Origin, name: string): Promise<string> {
+    const thread = (await this.rest.post(Routes.threads(origin.channelId, origin.messageId as string), {
+      body: { name, auto_archive_duration: 1440 },
+    })) as { id: string };
+    return thread.id;
+  }
+
+  private noThread(origin: Origin, err: unknown): string | null {
+    if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage) {
+      // A thread started from a message has the message's id.
+      return origin.messageId ?? null;
+    }
+    if (err instanceof DiscordAPIError && NO_THREAD_CODES.has(Number(err.code))) {
+      this.logger.info(
+        { code: err.code, channelId: origin.channelId },
+        "no thread here; replying in the channel",
+      );
+      return null;
+    }
+    throw err;
   }
 
   private async post(channelId: string, body: object): Promise<APIMessage> {
@@ -131,4 +227,21 @@ export class DiscordAdapter implements PlatformAdapter {
       throw err;
     }
   }
+}
+
+/** The interaction's attachment_size_limit when the job carries one, else Discord's default. */
+function uploadLimit(origin: Origin): number {
+  const declared = Number(origin.extra?.[UPLOAD_LIMIT_EXTRA]);
+  return Number.isFinite(declared) && declared > 0 ? declared : DISCORD_LIMITS.defaultUploadBytes;
+}
+
+/** 413 / 40005 "Request entity too large": as JSON from the API, or a bare 413 from its edge. */
+function isTooLarge(err: unknown): boolean {
+  if (err instanceof DiscordAPIError)
+    return err.status === 413 || err.code === RESTJSONErrorCodes.RequestEntityTooLarge;
+  return err instanceof HTTPError && err.status === 413;
+}
+
+function isInvalidForm(err: unknown): boolean {
+  return err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.InvalidFormBodyOrContentType;
 }

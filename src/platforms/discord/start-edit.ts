@@ -1,10 +1,13 @@
 import type { RepliableInteraction } from "discord.js";
 import type { EditRequest, ImageInput } from "../../core/edit-request.js";
-import { requestHeaderText, threadNameFor } from "../../core/messages.js";
+import { EMPTY_PROMPT, failedText, requestHeaderText } from "../../core/messages.js";
+import { isBlank } from "../../core/text-length.js";
 import type { Origin } from "../../core/types.js";
 import { actorFromInteraction } from "./discord-actor.js";
-import { NO_MENTIONS } from "./discord-views.js";
+import { UPLOAD_LIMIT_EXTRA } from "./discord-adapter.js";
+import { BOT_MESSAGE_FLAGS, clipContent, NO_MENTIONS } from "./discord-views.js";
 import type { DiscordHandlerContext } from "./handler-context.js";
+import { discordThreadName } from "./thread-name.js";
 
 /**
  * A new edit from an already deferred interaction (/edit, or the "Edit image" modal): the deferred
@@ -16,9 +19,19 @@ export async function startEdit(
   req: { image: ImageInput; prompt: string; strength?: number; seed?: number; sourceMessageId?: string },
 ): Promise<void> {
   const actor = actorFromInteraction(interaction);
+  if (isBlank(req.prompt)) {
+    // Refused in the reply itself: no thread is opened for a request that cannot run.
+    await interaction.editReply({
+      content: clipContent(failedText(EMPTY_PROMPT)),
+      allowedMentions: NO_MENTIONS,
+    });
+    return;
+  }
   const reply = await interaction.editReply({
-    content: requestHeaderText(`<@${actor.userId}>`, req.prompt),
+    // The requester is named, not mentioned: the same rule on every platform.
+    content: clipContent(requestHeaderText(actor.userName ?? "Someone", req.prompt)),
     allowedMentions: NO_MENTIONS,
+    flags: BOT_MESSAGE_FLAGS,
   });
   if (!interaction.channelId) throw new Error("interaction has no channel");
   const origin: Origin = {
@@ -28,7 +41,13 @@ export async function startEdit(
     messageId: reply.id,
     userId: actor.userId,
     userName: actor.userName,
-    extra: { threadName: threadNameFor(req.prompt) },
+    extra: {
+      threadName: discordThreadName(req.prompt),
+      // What Discord lets this interaction's context upload; re-runs inherit it with the origin.
+      ...(interaction.attachmentSizeLimit > 0
+        ? { [UPLOAD_LIMIT_EXTRA]: String(interaction.attachmentSizeLimit) }
+        : {}),
+    },
   };
   const request: EditRequest = {
     origin,

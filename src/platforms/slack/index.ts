@@ -7,6 +7,7 @@ import type { PlatformHandle } from "../../runtime/start-bot.js";
 import { checkBotToken, fatalSlackError } from "./check-bot-token.js";
 import { ImageLocator } from "./image-locator.js";
 import { registerListeners } from "./listeners/index.js";
+import { ModalStateStore } from "./modal-state-store.js";
 import { SlackActors } from "./slack-actors.js";
 import { SlackAdapter } from "./slack-adapter.js";
 import { createSlackApp } from "./slack-app.js";
@@ -51,6 +52,8 @@ export async function startSlack(ctx: BotContext): Promise<SlackHandle> {
     adapter,
     imageFor: (file) => imageInputFor(file, cfg.botToken, cfg.fileHosts),
     work: new WorkPool(logger, WORK_CONCURRENCY),
+    modalState: new ModalStateStore(ctx.redis, ctx.config.keyPrefix),
+    maxPromptChars: ctx.config.limits.maxPromptChars,
   });
   app.error(async (err) => {
     logger.error({ err }, "slack app error");

@@ -6,6 +6,8 @@ import type { Actor } from "../../core/types.js";
 import type { Logger } from "../../logger.js";
 
 interface UserFacts {
+  /** What Slack shows as the person's name: display name, else real name, else handle. */
+  name: string;
   isBot: boolean;
   canModerate: boolean;
   at: number;
@@ -32,10 +34,19 @@ export class SlackActors {
       platform: "slack",
       workspaceId: teamId,
       userId,
-      userName: mention(userId),
+      userName: facts.name,
       isBot: facts.isBot,
       canModerate: facts.canModerate,
     };
+  }
+
+  /**
+   * The name to write for a person. The mention policy is the same on every platform: people are
+   * named, never notified, so this is their display name as plain text, not a `<@U…>` mention
+   * (which Slack turns into a notification in every message the bot posts).
+   */
+  async name(userId: string): Promise<string> {
+    return (await this.facts(userId)).name;
   }
 
   private async facts(userId: string): Promise<UserFacts> {
@@ -45,7 +56,9 @@ export class SlackActors {
     try {
       const res = await this.client.users.info({ user: userId });
       const u = res.user;
+      const profile = u?.profile as { display_name?: string; real_name?: string } | undefined;
       facts = {
+        name: profile?.display_name || profile?.real_name || u?.real_name || u?.name || "someone",
         isBot: u?.is_bot === true || userId === "USLACKBOT",
         canModerate: u?.is_admin === true || u?.is_owner === true,
         at: Date.now(),
@@ -53,15 +66,10 @@ export class SlackActors {
     } catch (err) {
       // Unknown user: treat as an ordinary member; the core still applies its rules.
       this.logger.warn({ err, userId }, "users.info failed");
-      facts = { isBot: false, canModerate: false, at: Date.now() };
+      facts = { name: "someone", isBot: false, canModerate: false, at: Date.now() };
     }
     if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(userId, facts);
     return facts;
   }
-}
-
-/** Slack renders `<@U…>` as the person's name; no lookup needed for wording. */
-export function mention(userId: string): string {
-  return `<@${userId}>`;
 }

@@ -6,6 +6,8 @@ import {
 } from "../../core/messages.js";
 import type { ResultView, StatusView } from "../../core/platform-adapter.js";
 import { controlId } from "../../core/rerun-action.js";
+import { SLACK_LIMITS } from "./slack-limits.js";
+import { slackText } from "./slack-text.js";
 
 type KnownBlock = types.KnownBlock;
 type View = types.View;
@@ -20,9 +22,9 @@ export const MODAL = {
   strengthAction: "strength_input",
 } as const;
 
-/** Section text is limited to 3000 characters by Slack. */
+/** A core sentence as a mrkdwn section: escaped by Slack's rule, within the section's 3000. */
 function section(text: string): KnownBlock {
-  return { type: "section", text: { type: "mrkdwn", text: text.slice(0, 3000) } };
+  return { type: "section", text: { type: "mrkdwn", text: slackText(text, SLACK_LIMITS.sectionText) } };
 }
 
 export function statusBlocks(view: StatusView): KnownBlock[] {
@@ -67,12 +69,21 @@ export function resultControlsText(view: Pick<ResultView, "job">): string {
   return controlsSentence(view.job.spec);
 }
 
-/** The modal that asks for a prompt and a strength; `metadata` says what it edits. */
-export function editModal(kind: "editImage" | "editAgain", metadata: string, strength: number): View {
+/**
+ * The modal that asks for a prompt and a strength. `metadataId` names the Redis record of what it
+ * edits (ModalStateStore); the prompt input carries the prompt limit as max_length, so Slack refuses
+ * a longer prompt in the form itself.
+ */
+export function editModal(
+  kind: "editImage" | "editAgain",
+  metadataId: string,
+  strength: number,
+  maxPromptChars: number,
+): View {
   return {
     type: "modal",
     callback_id: MODAL[kind],
-    private_metadata: metadata,
+    private_metadata: metadataId,
     title: {
       type: "plain_text",
       text: kind === "editImage" ? EDIT_MODAL_TEXT.title : EDIT_MODAL_TEXT.againTitle,
@@ -88,6 +99,8 @@ export function editModal(kind: "editImage" | "editAgain", metadata: string, str
           type: "plain_text_input",
           action_id: MODAL.promptAction,
           multiline: true,
+          min_length: 1,
+          max_length: Math.min(maxPromptChars, SLACK_LIMITS.plainTextInputMax),
           placeholder: { type: "plain_text", text: EDIT_MODAL_TEXT.promptPlaceholder },
         },
       },

@@ -1,5 +1,4 @@
 import type { Origin } from "../../core/types.js";
-import { mention } from "./slack-actors.js";
 
 /**
  * A Slack request as the core's Origin: workspace = team, thread = the root ts the bot answers
@@ -9,6 +8,8 @@ export function slackOrigin(p: {
   teamId: string;
   channelId: string;
   userId: string;
+  /** The person's display name (SlackActors.name): named, never mentioned. */
+  userName: string;
   threadTs?: string;
   messageTs?: string;
 }): Origin {
@@ -19,6 +20,6 @@ export function slackOrigin(p: {
     threadId: p.threadTs ?? p.messageTs,
     messageId: p.messageTs,
     userId: p.userId,
-    userName: mention(p.userId),
+    userName: p.userName,
   };
 }

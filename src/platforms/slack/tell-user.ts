@@ -1,7 +1,11 @@
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "../../logger.js";
+import { slackText } from "./slack-text.js";
 
-/** A reply only the acting person sees (a refused cancel, an expired button). Best effort. */
+/**
+ * A reply only the acting person sees (a refused cancel, an expired button), from a core sentence
+ * escaped by Slack's rule. Best effort.
+ */
 export async function tellUser(
   client: webApi.WebClient,
   logger: Logger,
@@ -11,7 +15,7 @@ export async function tellUser(
     await client.chat.postEphemeral({
       channel: p.channel,
       user: p.user,
-      text: p.text,
+      text: slackText(p.text),
       ...(p.threadTs ? { thread_ts: p.threadTs } : {}),
     });
   } catch (err) {

@@ -10,6 +10,7 @@ import {
   Events,
   GatewayIntentBits,
   type Interaction,
+  LabelBuilder,
   type MessageReaction,
   ModalBuilder,
   Partials,
@@ -224,15 +225,13 @@ describe("fake Discord with the real discord.js client", () => {
         try {
           assert.ok(interaction.isMessageContextMenuCommand());
           const url = interaction.targetMessage.attachments.first()?.url;
-          const prompt = new TextInputBuilder()
-            .setCustomId("prompt")
-            .setLabel("Prompt")
-            .setStyle(TextInputStyle.Short);
+          // Discord's current modal layout: each text input inside a Label component (type 18).
+          const prompt = new TextInputBuilder().setCustomId("prompt").setStyle(TextInputStyle.Short);
           await interaction.showModal(
             new ModalBuilder()
               .setCustomId(`edit:${interaction.targetId}`)
               .setTitle("Edit image")
-              .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(prompt)),
+              .addLabelComponents(new LabelBuilder().setLabel("Prompt").setTextInputComponent(prompt)),
           );
           resolve(url);
         } catch (error) {
@@ -242,8 +241,14 @@ describe("fake Discord with the real discord.js client", () => {
     });
     fake.dispatch("INTERACTION_CREATE", menu);
     assert.equal(await shown, image.url);
-    const modal = fake.interaction(menu.id)?.modal as { custom_id: string; title: string };
+    const modal = fake.interaction(menu.id)?.modal as {
+      custom_id: string;
+      title: string;
+      components: { type: number; component?: { custom_id: string } }[];
+    };
     assert.equal(modal.custom_id, `edit:${target.id}`);
+    assert.equal(modal.components[0].type, 18);
+    assert.equal(modal.components[0].component?.custom_id, "prompt");
     assert.equal(fake.interaction(menu.id)?.callbacks[0].type, 9);
 
     const submit = fake.build.modalSubmit({ customId: modal.custom_id, fields: { prompt: "a red dog" } });

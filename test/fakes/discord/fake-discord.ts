@@ -51,6 +51,11 @@ export interface FakeDiscordOptions {
   interactionDeadlineMs?: number;
   /** Per-file upload limit; default 10 MiB. */
   maxUploadBytes?: number;
+  /**
+   * The `attachment_size_limit` interactions declare; default `maxUploadBytes`, as on Discord. Set it
+   * higher to play a Discord that refuses less than it declared (413 / 40005 on upload).
+   */
+  declaredUploadBytes?: number;
   /** Echo the bot's own reactions as gateway events, as Discord does; default true. */
   echoOwnReactions?: boolean;
   logger?: Logger;
@@ -80,6 +85,7 @@ export class FakeDiscord {
   private readonly http: FakeHttpServer;
   private readonly messageFactory: MessageFactory;
   private readonly host: string;
+  private readonly declaredUploadBytes: number;
   private boundPort = 0;
   private closed = false;
 
@@ -97,6 +103,7 @@ export class FakeDiscord {
     this.state = new DiscordState({ applicationId: options.applicationId, botUsername: options.botUsername });
     for (const spec of options.guilds ?? [{}]) this.state.addGuild(spec);
     this.user = this.addUser("alice");
+    this.declaredUploadBytes = options.declaredUploadBytes ?? options.maxUploadBytes ?? 10 * 1024 * 1024;
     this.messageFactory = new MessageFactory(
       this.state,
       () => this.baseUrl,
@@ -287,7 +294,12 @@ export class FakeDiscord {
       >,
     ) => componentInteraction(this.context({ ...spec, channelId: spec.message.channel_id }), spec),
     modalSubmit: (
-      spec: { customId: string; fields: Record<string, string>; message?: FakeMessage } & BuildTarget,
+      spec: {
+        customId: string;
+        fields: Record<string, string>;
+        message?: FakeMessage;
+        layout?: "label" | "action-row";
+      } & BuildTarget,
     ) =>
       modalSubmitInteraction(
         this.context({ ...spec, channelId: spec.message?.channel_id ?? spec.channelId }),
@@ -331,6 +343,7 @@ export class FakeDiscord {
       user,
       member,
       nextId: () => this.state.ids.next(),
+      attachmentSizeLimit: this.declaredUploadBytes,
     };
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import sharp from "sharp";
+import { checkMessageBody } from "./api-limits.js";
 import { DiscordApiError } from "./errors/discord-api-error.js";
 import type { RecordedFile } from "./recorder.js";
 import type { DiscordState } from "./state.js";
@@ -18,12 +19,8 @@ export interface MessageBody {
   tts?: boolean;
 }
 
-const MAX_CONTENT = 2000;
-const MAX_EMBEDS = 10;
-const MAX_FILES = 10;
 /** Flags a client may set: SUPPRESS_EMBEDS, EPHEMERAL, SUPPRESS_NOTIFICATIONS, IS_COMPONENTS_V2. */
 const SETTABLE_FLAGS = (1 << 2) | (1 << 6) | (1 << 12) | (1 << 15);
-const IS_COMPONENTS_V2 = 1 << 15;
 
 /** Creates and edits messages from REST bodies and uploads, with Discord's limits and attachment rules. */
 export class MessageFactory {
@@ -197,18 +194,7 @@ function asBody(raw: unknown): MessageBody {
 }
 
 function validate(body: MessageBody, uploads: RecordedFile[], maxUploadBytes: number): void {
-  const problems: Record<string, string> = {};
-  if (body.content !== undefined && body.content !== null) {
-    if (typeof body.content !== "string") problems.content = "Must be a string.";
-    else if (body.content.length > MAX_CONTENT)
-      problems.content = `Must be ${MAX_CONTENT} or fewer in length.`;
-  }
-  if (body.embeds && body.embeds.length > MAX_EMBEDS)
-    problems.embeds = `Must be ${MAX_EMBEDS} or fewer in length.`;
-  const v2 = ((body.flags ?? 0) & IS_COMPONENTS_V2) !== 0;
-  if (body.components && !v2 && body.components.length > 5)
-    problems.components = "Must be 5 or fewer in length.";
-  if (uploads.length > MAX_FILES) problems.files = `Must be ${MAX_FILES} or fewer in length.`;
+  const problems = checkMessageBody(body, uploads.length);
   if (Object.keys(problems).length > 0) throw DiscordApiError.invalidForm(problems);
   if (uploads.some((f) => f.bytes.length > maxUploadBytes)) throw DiscordApiError.tooLarge();
 }

@@ -10,6 +10,8 @@ export interface PayloadContext {
   member: FakeMember;
   nextId: () => string;
   locale?: string;
+  /** Bytes one upload may have in this interaction's context (`attachment_size_limit`). */
+  attachmentSizeLimit?: number;
 }
 
 /** An option of a slash command: a basic option as Discord sends it, or an attachment to resolve. */
@@ -88,7 +90,7 @@ function base(ctx: PayloadContext, type: number, data?: Record<string, unknown>)
     entitlements: [],
     authorizing_integration_owners: { "0": ctx.guildId },
     context: 0,
-    attachment_size_limit: 10 * 1024 * 1024,
+    attachment_size_limit: ctx.attachmentSizeLimit ?? 10 * 1024 * 1024,
     ...(data ? { data } : {}),
   };
 }
@@ -146,18 +148,26 @@ export function componentInteraction(
 }
 
 /**
- * A modal submit (interaction type 5). `fields` maps each text input's custom_id to its value; they are
- * sent in the classic shape (one text input per action row), which discord.js reads as `fields`.
+ * A modal submit (interaction type 5). `fields` maps each text input's custom_id to its value. By
+ * default they come as Discord sends them for a modal built from Label components (type 18): each
+ * a label holding the submitted text input, `{ type: 18, id, component: { type: 4, id, custom_id,
+ * value } }` (Discord's "Modal Submit Data" / discord-api-types' ModalSubmitLabelComponent);
+ * `layout: "action-row"` sends the deprecated shape, one text input per action row.
  */
 export function modalSubmitInteraction(
   ctx: PayloadContext,
-  spec: { customId: string; fields: Record<string, string>; message?: FakeMessage },
+  spec: {
+    customId: string;
+    fields: Record<string, string>;
+    message?: FakeMessage;
+    layout?: "label" | "action-row";
+  },
 ): InteractionPayload {
-  const components = Object.entries(spec.fields).map(([custom_id, value], i) => ({
-    type: 1,
-    id: i * 2 + 1,
-    components: [{ type: 4, id: i * 2 + 2, custom_id, value }],
-  }));
+  const components = Object.entries(spec.fields).map(([custom_id, value], i) =>
+    spec.layout === "action-row"
+      ? { type: 1, id: i * 2 + 1, components: [{ type: 4, id: i * 2 + 2, custom_id, value }] }
+      : { type: 18, id: i * 2 + 1, component: { type: 4, id: i * 2 + 2, custom_id, value } },
+  );
   const payload = base(ctx, 5, { custom_id: spec.customId, components });
   if (spec.message) payload.message = spec.message;
   return payload;

@@ -258,6 +258,39 @@ describe("fake Slack with a real Bolt App over HTTP", () => {
       [429, 200],
     );
   });
+
+  test("what Slack refuses is refused in its shapes: long section text, long private_metadata, long alt_txt", async () => {
+    const client = new WebClient(fake.botToken, {
+      slackApiUrl: fake.apiUrl,
+      logLevel: LogLevel.ERROR,
+      retryConfig: { retries: 0 },
+    });
+    const section = { type: "section" as const, text: { type: "mrkdwn" as const, text: "é".repeat(3001) } };
+    await assert.rejects(
+      client.chat.postMessage({ channel: "C0RFCHAN01", text: "x", blocks: [section] }),
+      /invalid_blocks/,
+    );
+    section.text.text = "é".repeat(3000);
+    assert.equal(
+      (await client.chat.postMessage({ channel: "C0RFCHAN01", text: "x", blocks: [section] })).ok,
+      true,
+    );
+    const view = {
+      type: "modal" as const,
+      title: { type: "plain_text" as const, text: "Edit image" },
+      private_metadata: "x".repeat(3001),
+      blocks: [],
+    };
+    await assert.rejects(client.views.open({ trigger_id: "1.2.3", view }), /invalid_arguments/);
+    await assert.rejects(
+      client.files.getUploadURLExternal({
+        filename: "a.png",
+        length: 10,
+        alt_txt: "a".repeat(1001),
+      } as never),
+      /alt_txt_too_large/,
+    );
+  });
 });
 
 describe("fake Slack with a real Bolt App over Socket Mode", () => {

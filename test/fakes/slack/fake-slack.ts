@@ -199,6 +199,19 @@ export class FakeSlack {
     this.#behaviours.clear(method);
   }
 
+  /**
+   * The next `times` completed uploads are stored but never shared into their channel, as when
+   * Slack's asynchronous share job fails: files.info shows no share and no message carries them.
+   */
+  withholdShares(times = 1): void {
+    this.#api.withheldShares += times;
+  }
+
+  /** What users.info answers as this user's display and real name (any text: names are people's words). */
+  setDisplayName(userId: string, name: string): void {
+    this.#api.displayNames.set(userId, name);
+  }
+
   // --- workspace content ----------------------------------------------------------------------
 
   /** A file hosted by this fake (url_private on it); not shared anywhere until posted in a message. */

@@ -1,3 +1,4 @@
+import { slackRefusal } from "./api-limits.js";
 import type { CompletedUpload, SlackIds, SlackMessage, StoredView } from "./types.js";
 import type { WorkspaceState } from "./workspace-state.js";
 
@@ -46,6 +47,10 @@ function list(value: unknown): unknown[] | undefined {
 export class WebApiMethods {
   readonly pendingUploads = new Map<string, PendingUpload>();
   readonly completedUploads: CompletedUpload[] = [];
+  /** Display names users.info answers with, by user id (FakeSlack.setDisplayName). */
+  readonly displayNames = new Map<string, string>();
+  /** Completed uploads still to be left unshared (FakeSlack.withholdShares). */
+  withheldShares = 0;
   readonly #handlers: Record<string, Handler>;
 
   constructor(private readonly ctx: WebApiContext) {
@@ -80,6 +85,8 @@ export class WebApiMethods {
     const wantsAppToken = APP_TOKEN_METHODS.has(method);
     if (token !== this.ctx.botToken && token !== this.ctx.appToken) return fail("invalid_auth");
     if (wantsAppToken !== (token === this.ctx.appToken)) return fail("not_allowed_token_type");
+    const refusal = slackRefusal(method, params);
+    if (refusal) return refusal;
     return handler(params);
   }
 
@@ -187,8 +194,11 @@ export class WebApiMethods {
     const filename = str(p.filename);
     const length = Number(str(p.length));
     if (!filename || !Number.isInteger(length) || length < 1) return fail("invalid_arguments");
+    // The documented argument is `alt_txt` (files.getUploadURLExternal); other names are ignored.
+    const altText = str(p.alt_txt);
+    if (altText !== undefined && [...altText].length > 1000) return fail("alt_txt_too_large");
     const fileId = this.ctx.state.nextId("F");
-    this.pendingUploads.set(fileId, { fileId, filename, length, altText: str(p.alt_text) });
+    this.pendingUploads.set(fileId, { fileId, filename, length, altText });
     return { ok: true, upload_url: `${this.ctx.baseUrl()}/upload/v1/${fileId}`, file_id: fileId };
   }
 
@@ -213,7 +223,9 @@ export class WebApiMethods {
       return this.ctx.state.addFile({ id: u.fileId, name: u.filename, title: titles[i], bytes: u.bytes! });
     });
     let messageTs: string | undefined;
-    if (channelId) {
+    const withhold = this.withheldShares > 0;
+    if (withhold) this.withheldShares -= 1;
+    if (channelId && !withhold) {
       const message = this.ctx.state.addMessage({
         channel: channelId,
         text: initialComment ?? "",
@@ -269,6 +281,15 @@ export class WebApiMethods {
   #openView(p: Params): Answer {
     if (!str(p.trigger_id) && !str(p.interactivity_pointer)) return fail("invalid_arguments");
     if (!p.view || typeof p.view !== "object") return fail("invalid_arguments");
+    // views.open: private_metadata is capped at 3000 characters; past it no modal opens.
+    const metadata = str((p.view as Answer).private_metadata);
+    if (metadata !== undefined && [...metadata].length > 3000) {
+      return fail("invalid_arguments", {
+        response_metadata: {
+          messages: ["[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]"],
+        },
+      });
+    }
     return { ok: true, view: this.#storeView(p.view as Answer) };
   }
 
@@ -376,13 +397,14 @@ export class WebApiMethods {
     const id = str(p.user);
     if (!id || !/^[UW]/.test(id)) return fail("user_not_found");
     const isBot = id === this.ctx.ids.botUserId;
-    const name = isBot ? "rf-edit" : `user-${id.toLowerCase()}`;
+    const handle = isBot ? "rf-edit" : `user-${id.toLowerCase()}`;
+    const name = this.displayNames.get(id) ?? handle;
     return {
       ok: true,
       user: {
         id,
         team_id: this.ctx.ids.teamId,
-        name,
+        name: handle,
         real_name: name,
         deleted: false,
         is_bot: isBot,

@@ -312,8 +312,14 @@ describe("Discord bot: /edit end to end on the tiny model", () => {
     await threadSays(foreign.id, /only download images from this platform's own file servers/);
     assert.equal(h.fake.findRequests((r) => r.kind === "cdn").length, cdnBefore, "nothing was downloaded");
 
-    const empty = await slashEdit(h.fake, { attachment: real, prompt: "   " });
-    await threadSays(empty.id, /Tell me what to change/);
+    // A whitespace-only prompt is refused in the reply itself, before any thread is opened.
+    const empty = await slashEdit(h.fake, { attachment: real, prompt: " \u3000\u200b " });
+    const refusal = await h.fake.waitForRequest(
+      (r) => r.method === "PATCH" && r.params.token === empty.token,
+    );
+    assert.match((refusal.body as { content: string }).content, /Tell me what to change/);
+    const header = h.fake.interaction(empty.id)?.originalMessageId ?? "";
+    assert.equal(h.fake.message(header)?.thread, undefined, "no thread for a request that cannot run");
     const long = await slashEdit(h.fake, { attachment: real, prompt: "x".repeat(61) });
     await threadSays(long.id, /61 characters long; the limit is 60/);
   });

@@ -1,7 +1,13 @@
 import sharp from "sharp";
 import { startDiscord } from "../../../src/platforms/discord/index.js";
 import type { PlatformHandle } from "../../../src/runtime/start-bot.js";
-import { FakeDiscord, type FakeMessage, option, type RecordedRequest } from "../../fakes/discord/index.js";
+import {
+  FakeDiscord,
+  type FakeDiscordOptions,
+  type FakeMessage,
+  option,
+  type RecordedRequest,
+} from "../../fakes/discord/index.js";
 import { type Stack, startStack, uniquePrefix } from "../../support/stack.js";
 
 export const TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GfAkE0.discord-adapter-test-token-000000000";
@@ -17,11 +23,18 @@ export interface Harness {
 
 /** A fake Discord, the core (with or without the tiny-model worker) and the real Discord client. */
 export async function startHarness(
-  o: { name: string; env?: Record<string, string>; worker?: boolean; deliveries?: boolean } = {
+  o: {
+    name: string;
+    env?: Record<string, string>;
+    worker?: boolean;
+    deliveries?: boolean;
+    /** Options of the fake (upload limits, ...). */
+    fake?: Omit<FakeDiscordOptions, "token">;
+  } = {
     name: "discord",
   },
 ): Promise<Harness> {
-  const fake = await FakeDiscord.start({ token: TOKEN });
+  const fake = await FakeDiscord.start({ token: TOKEN, ...o.fake });
   const stack = await startStack({
     prefix: uniquePrefix(o.name),
     worker: o.worker,

@@ -123,6 +123,46 @@ describe("Discord bot: limits, cancel and failures", () => {
     );
   });
 
+  it("a thread name refused with 50035 is retried with a plain name, not taken for missing permission", async () => {
+    h.fake.failNext({
+      method: "POST",
+      path: "/channels/:channelId/messages/:messageId/threads",
+      status: 400,
+      body: {
+        message: "Invalid Form Body",
+        code: 50035,
+        errors: {
+          name: {
+            _errors: [{ code: "BASE_TYPE_BAD_LENGTH", message: "Must be between 1 and 100 in length." }],
+          },
+        },
+      },
+    });
+    const payload = await slashEdit(h.fake, { user: h.fake.addUser("ida"), prompt: "make it 🌧️ rainy" });
+    const threadId = await threadOf(h.fake, payload.id);
+    assert.equal(h.fake.channel(threadId).name, "Edit");
+    await waitForMessage(h.fake, threadId, (m) => /Queued|queue is full/.test(m.content));
+    const tries = h.fake.findRequests(
+      (r) =>
+        r.route === "/channels/:channelId/messages/:messageId/threads" && r.params.messageId === threadId,
+    );
+    assert.deepEqual(
+      tries.map((r) => [r.status, (r.body as { name: string }).name]),
+      [
+        [400, "Edit: make it 🌧️ rainy"],
+        [201, "Edit"],
+      ],
+    );
+    for (const jobId of await h.stack.ctx.queue.waitingIds()) {
+      await h.stack.ctx.service.cancel(jobId, {
+        platform: "discord",
+        workspaceId: h.fake.guildId,
+        userId: h.fake.botUser.id,
+        canModerate: true,
+      });
+    }
+  });
+
   it("replies in the channel where it may not open a thread", async () => {
     h.fake.failNext({
       method: "POST",

@@ -71,7 +71,9 @@ describe("Slack app with a queue that does not move (cancel, limits)", () => {
       replyTexts(fake, rootTs, channel).some((t) => t.includes("Cancelled")),
     );
     const final = fake.message(channel, status.ts)!;
-    assert.match(final.text, new RegExp(`Cancelled by <@${USER}>`));
+    // Named by display name (users.info), never mentioned: a mention would notify them.
+    assert.match(final.text, new RegExp(`Cancelled by user-${USER.toLowerCase()}`));
+    assert.doesNotMatch(final.text, /<@/);
     assert.deepEqual(buttonIds(final), [], "no Cancel button once cancelled");
   });
 

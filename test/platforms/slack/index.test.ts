@@ -221,8 +221,18 @@ describe("Slack app end to end (HTTP, tiny model)", () => {
     assert.match(await mentionWith([pdf], `${bot} make it nice`), /"report\.pdf" is not an image/);
     const huge = fake.registerFile({ name: "huge.png", bytes: png, size: 500 * 1024 * 1024, user: USER });
     assert.match(await mentionWith([huge], `${bot} make it nice`), /too large/);
+    // A whitespace-only prompt is told to the person alone, and nothing is written to the thread.
     const ok = fake.registerFile({ name: "fine.png", bytes: png, user: USER });
-    assert.match(await mentionWith([ok], `${bot}`), /Tell me what to change/);
+    const root = fake.postMessage({ channel: CHANNEL, user: USER, text: `${bot} \u3000 `, files: [ok] });
+    await sender.event(
+      fake.payloads.eventCallback(
+        fake.payloads.appMention({ text: root.text, ts: root.ts, files: root.files }),
+      ),
+    );
+    await waitUntil("the private refusal", () =>
+      fake.ephemerals.some((e) => e.user === USER && /Tell me what to change/.test(e.text)),
+    );
+    assert.deepEqual(replyTexts(fake, root.ts), [], "no thread was started for it");
     // Neither the PDF nor the huge file was downloaded: the declared type and size were checked first.
     assert.equal(fake.downloads.filter((d) => d.fileId === pdf.id || d.fileId === huge.id).length, 0);
   });

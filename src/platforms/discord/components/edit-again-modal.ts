@@ -1,7 +1,8 @@
 import { MessageFlags, type ModalSubmitInteraction } from "discord.js";
-import { notAllowedText, rerunAcceptedText } from "../../../core/messages.js";
+import { EMPTY_PROMPT, failedText, notAllowedText, rerunAcceptedText } from "../../../core/messages.js";
 import { mayRerun } from "../../../core/permissions.js";
 import { parseControlId } from "../../../core/rerun-action.js";
+import { isBlank } from "../../../core/text-length.js";
 import { actorFromInteraction } from "../discord-actor.js";
 import type { ComponentModule } from "./component-module.js";
 import { promptFields } from "./modal-fields.js";
@@ -21,6 +22,11 @@ export const editAgainModal: ComponentModule<ModalSubmitInteraction> = {
       return;
     }
     const { prompt, strength } = promptFields(interaction);
+    if (isBlank(prompt)) {
+      // Told privately: nothing is written into the thread for a request that cannot run.
+      await replyPrivately(interaction, failedText(EMPTY_PROMPT));
+      return;
+    }
     const outcome = await h.ctx.service.editAgain(parsed.jobId, prompt, strength, actor);
     await replyPrivately(
       interaction,

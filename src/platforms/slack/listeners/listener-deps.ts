@@ -3,6 +3,7 @@ import type { ImageInput } from "../../../core/edit-request.js";
 import type { EditService } from "../../../core/edit-service.js";
 import type { Logger } from "../../../logger.js";
 import type { ImageLocator } from "../image-locator.js";
+import type { ModalStateStore } from "../modal-state-store.js";
 import type { SlackActors } from "../slack-actors.js";
 import type { SlackAdapter } from "../slack-adapter.js";
 import type { SlackFileLike } from "../slack-file.js";
@@ -20,4 +21,8 @@ export interface ListenerDeps {
   imageFor(file: SlackFileLike): ImageInput;
   /** Runs the work after an ack, a few at a time, logging failures. */
   work: WorkPool;
+  /** What each open modal edits, by the id its private_metadata carries. */
+  modalState: ModalStateStore;
+  /** The core's prompt limit (MAX_PROMPT_CHARS), shown to Slack as the prompt input's max_length. */
+  maxPromptChars: number;
 }

@@ -1,3 +1,4 @@
+import { checkModal } from "../api-limits.js";
 import { DiscordApiError } from "../errors/discord-api-error.js";
 import type { RecordedFile } from "../recorder.js";
 import type { Router } from "../router.js";
@@ -100,12 +101,13 @@ export function addInteractionRoutes(router: Router, ctx: RouteContext): void {
           break;
         case Callback.Modal:
           if (record.type === 5) throw invalidType();
-          if (
-            typeof data.custom_id !== "string" ||
-            typeof data.title !== "string" ||
-            !Array.isArray(data.components)
-          ) {
-            throw DiscordApiError.invalidForm({ data: "A modal needs custom_id, title and components." });
+          {
+            const problems = checkModal(data);
+            if (Object.keys(problems).length > 0) {
+              throw DiscordApiError.invalidForm(
+                Object.fromEntries(Object.entries(problems).map(([k, v]) => [`data.${k}`, v])),
+              );
+            }
           }
           record.modal = data;
           break;

@@ -1,3 +1,4 @@
+import { checkThreadBody } from "../api-limits.js";
 import { DiscordApiError } from "../errors/discord-api-error.js";
 import type { Router } from "../router.js";
 import { parseEmoji } from "../state.js";
@@ -178,10 +179,9 @@ function createThread(
   type: number,
   spec: Record<string, unknown>,
 ): FakeChannel {
-  const name = typeof spec.name === "string" ? spec.name : "";
-  if (name.length < 1 || name.length > 100) {
-    throw DiscordApiError.invalidForm({ name: "Must be between 1 and 100 in length." });
-  }
+  const problems = checkThreadBody(spec);
+  if (Object.keys(problems).length > 0) throw DiscordApiError.invalidForm(problems);
+  const name = String(spec.name);
   const archive = spec.auto_archive_duration === undefined ? 4320 : Number(spec.auto_archive_duration);
   if (!AUTO_ARCHIVE.includes(archive)) {
     throw DiscordApiError.invalidForm({

@@ -1,5 +1,4 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { encodeMetadata } from "../../modal-metadata.js";
 import { editModal } from "../../slack-blocks.js";
 import type { ListenerDeps } from "../listener-deps.js";
 import { buttonContext } from "./button-context.js";
@@ -18,13 +17,15 @@ export function editAgainButton(deps: ListenerDeps) {
       if (!b.control) return;
       const record = await deps.service.findRecord(b.control.jobId);
       const strength = record?.job.spec.strength ?? deps.defaults.strength;
+      const metadataId = await deps.modalState.save({
+        k: "again",
+        jobId: b.control.jobId,
+        channel: b.channel,
+        threadTs: b.threadTs,
+      });
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: editModal(
-          "editAgain",
-          encodeMetadata({ k: "again", jobId: b.control.jobId, channel: b.channel, threadTs: b.threadTs }),
-          strength,
-        ),
+        view: editModal("editAgain", metadataId, strength, deps.maxPromptChars),
       });
     });
   };

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { NO_OPEN_JOB } from "../../../../core/messages.js";
+import { slackText } from "../../slack-text.js";
 import type { ListenerDeps } from "../listener-deps.js";
 
 /** `/edit-cancel [job id]`: cancels the named job, or the caller's newest open one. */
@@ -11,11 +12,11 @@ export function editCancelCommand(deps: ListenerDeps) {
       const named = command.text.trim();
       const jobId = named || (await deps.service.openJobsOf(actor))[0];
       if (!jobId) {
-        await respond({ response_type: "ephemeral", text: NO_OPEN_JOB });
+        await respond({ response_type: "ephemeral", text: slackText(NO_OPEN_JOB) });
         return;
       }
       const outcome = await deps.service.cancel(jobId, actor);
-      await respond({ response_type: "ephemeral", text: outcome.message });
+      await respond({ response_type: "ephemeral", text: slackText(outcome.message) });
     });
   };
 }

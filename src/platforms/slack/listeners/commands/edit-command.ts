@@ -1,8 +1,14 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import { failedText, NO_IMAGE_IN_CHANNEL, tookNewestImageText } from "../../../../core/messages.js";
+import {
+  EMPTY_PROMPT,
+  failedText,
+  NO_IMAGE_IN_CHANNEL,
+  tookNewestImageText,
+} from "../../../../core/messages.js";
+import { isBlank } from "../../../../core/text-length.js";
 import { parseEditText } from "../../parse-edit-text.js";
-import { mention } from "../../slack-actors.js";
 import { slackOrigin } from "../../slack-origin.js";
+import { slackText } from "../../slack-text.js";
 import type { ListenerDeps } from "../listener-deps.js";
 
 /**
@@ -14,26 +20,31 @@ export function editCommand(deps: ListenerDeps) {
     await ack();
     await deps.work.run("/edit", async () => {
       const { prompt, strength } = parseEditText(command.text);
+      if (isBlank(prompt)) {
+        // Refused to the caller alone, before any history is read or any thread is written to.
+        await respond({ response_type: "ephemeral", text: slackText(failedText(EMPTY_PROMPT)) });
+        return;
+      }
       const found = await deps.locator.newestInChannel(command.channel_id);
       if (!found) {
-        await respond({ response_type: "ephemeral", text: failedText(NO_IMAGE_IN_CHANNEL) });
+        await respond({ response_type: "ephemeral", text: slackText(failedText(NO_IMAGE_IN_CHANNEL)) });
         return;
       }
       const { message, file } = found;
       const link = await deps.locator.permalink(command.channel_id, message.ts);
+      const sharedBy = message.user ? await deps.actors.name(message.user) : undefined;
       await respond({
         response_type: "ephemeral",
-        text: tookNewestImageText(
-          link ?? message.ts,
-          file.name,
-          message.user ? mention(message.user) : undefined,
-        ),
+        // File name and display name are people's words: the whole sentence is escaped. The
+        // permalink is a bare URL, which Slack links by itself.
+        text: slackText(tookNewestImageText(link ?? message.ts, file.name, sharedBy)),
       });
       await deps.service.submit({
         origin: slackOrigin({
           teamId: command.team_id,
           channelId: command.channel_id,
           userId: command.user_id,
+          userName: await deps.actors.name(command.user_id),
           threadTs: message.thread_ts ?? message.ts,
           messageTs: message.ts,
         }),

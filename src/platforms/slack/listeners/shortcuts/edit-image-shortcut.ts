@@ -1,6 +1,5 @@
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from "@slack/bolt";
 import { failedText, NO_IMAGE_IN_MESSAGE } from "../../../../core/messages.js";
-import { encodeMetadata } from "../../modal-metadata.js";
 import { editModal } from "../../slack-blocks.js";
 import { pickFile, type SlackMessageLike } from "../../slack-file.js";
 import { tellUser } from "../../tell-user.js";
@@ -27,7 +26,8 @@ export function editImageShortcut(deps: ListenerDeps) {
         });
         return;
       }
-      const metadata = encodeMetadata({
+      // Only a short id travels in private_metadata; the file's URL and name wait in Redis.
+      const metadataId = await deps.modalState.save({
         k: "image",
         channel: shortcut.channel.id,
         ts,
@@ -36,7 +36,7 @@ export function editImageShortcut(deps: ListenerDeps) {
       });
       await client.views.open({
         trigger_id: shortcut.trigger_id,
-        view: editModal("editImage", metadata, deps.defaults.strength),
+        view: editModal("editImage", metadataId, deps.defaults.strength, deps.maxPromptChars),
       });
     });
   };

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
-import { decodeEditAgain } from "../../modal-metadata.js";
 import { tellUser } from "../../tell-user.js";
 import type { ListenerDeps } from "../listener-deps.js";
+import { ackModal } from "./modal-ack.js";
 import { modalValues } from "./modal-values.js";
 
 /** The "Edit again" modal was submitted: the result itself is edited with the new prompt. */
@@ -12,14 +12,15 @@ export function editAgainSubmission(deps: ListenerDeps) {
     view,
     client,
   }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
-    await ack();
+    const { prompt, strength } = modalValues(view);
+    const acked = await ackModal(ack, prompt, deps.modalState.editAgain(view.private_metadata));
+    if (!acked.ok) return;
     await deps.work.run("edit again modal", async () => {
-      const meta = decodeEditAgain(view.private_metadata);
+      const meta = await acked.pending;
       if (!meta) {
-        deps.logger.warn("edit again modal without valid metadata");
+        deps.logger.warn("edit again modal: its record expired while Redis was slow");
         return;
       }
-      const { prompt, strength } = modalValues(view);
       const actor = await deps.actors.actor(body.team?.id ?? view.team_id, body.user.id);
       const outcome = await deps.service.editAgain(meta.jobId, prompt, strength, actor);
       // A job that is gone or unfinished is refused before any status message exists.
