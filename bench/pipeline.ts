@@ -116,6 +116,7 @@ async function run(
     gamma: 0.5,
     eta: 0.9,
     sampler,
+    solver: "euler",
     guidance: 3.5,
     inversionSeed: 0,
     targetMegapixels: (size * size) / (1024 * 1024),

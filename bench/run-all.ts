@@ -7,7 +7,17 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const BENCHES = ["rf-engine", "pipeline", "queue", "discord-ack", "slack-ack", "encode-to-fit", "intake"];
+const BENCHES = [
+  "rf-engine",
+  "solver",
+  "pipeline",
+  "queue",
+  "discord-ack",
+  "slack-ack",
+  "encode-to-fit",
+  "model-memory",
+  "intake",
+];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);

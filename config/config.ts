@@ -7,7 +7,15 @@ export interface Config {
   redisUrl: string;
   keyPrefix: string;
   logLevel: Env["LOG_LEVEL"];
-  model: { dir?: string; executionProvider: Env["EXECUTION_PROVIDER"] };
+  model: {
+    dir?: string;
+    executionProvider: Env["EXECUTION_PROVIDER"];
+    /** "cpu": CLIP and T5 run on the CPU whatever executionProvider says. */
+    textEncoderProvider: Env["TEXT_ENCODER_PROVIDER"];
+    vaeProvider: Env["VAE_PROVIDER"];
+    /** How long prompt embeddings stay in Redis; 0 turns the shared cache off. */
+    promptCacheTtlSeconds: number;
+  };
   discord?: {
     token: string;
     guildId?: string;
@@ -47,9 +55,13 @@ export interface Config {
     maxQueueLength: number;
   };
   defaults: {
-    steps: number;
+    /** Unset: chosen per sampler and solver by editSteps (edit-steps.ts). */
+    steps?: number;
     strength: number;
     sampler: Env["DEFAULT_SAMPLER"];
+    solver: Env["DEFAULT_SOLVER"];
+    /** Unset: chosen per sampler and solver by editSteps (edit-steps.ts). */
+    inversionSteps?: number;
     gamma: number;
     eta: number;
     guidance: number;
@@ -106,7 +118,13 @@ export function toConfig(env: Env): Config {
     redisUrl: env.REDIS_URL,
     keyPrefix: env.KEY_PREFIX,
     logLevel: env.LOG_LEVEL,
-    model: { dir: env.MODEL_DIR, executionProvider: env.EXECUTION_PROVIDER },
+    model: {
+      dir: env.MODEL_DIR,
+      executionProvider: env.EXECUTION_PROVIDER,
+      textEncoderProvider: env.TEXT_ENCODER_PROVIDER,
+      vaeProvider: env.VAE_PROVIDER,
+      promptCacheTtlSeconds: env.PROMPT_CACHE_TTL_SECONDS,
+    },
     discord,
     slack,
     playground: {
@@ -138,6 +156,8 @@ export function toConfig(env: Env): Config {
       steps: env.DEFAULT_STEPS,
       strength: env.DEFAULT_STRENGTH,
       sampler: env.DEFAULT_SAMPLER,
+      solver: env.DEFAULT_SOLVER,
+      inversionSteps: env.INVERSION_STEPS,
       gamma: env.DEFAULT_GAMMA,
       eta: env.DEFAULT_ETA,
       guidance: env.DEFAULT_GUIDANCE,

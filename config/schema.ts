@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 /**
- * Every setting rf-edit reads, in one schema. Names are fixed by DESIGN.md; extras are added here and
- * documented in `.env.example`. Values arrive as strings from the environment, so numbers and lists
+ * Every setting rf-edit reads, in one schema, each documented in `.env.example` and the README's
+ * settings table. Values arrive as strings from the environment, so numbers and lists
  * are coerced here, once, rather than at each use.
  */
 
@@ -28,6 +28,9 @@ const hostList = (fallback: string[]) =>
 
 const int = (fallback: number, min: number, max: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+
+const optionalInt = (min: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).optional());
 
 const num = (fallback: number, min: number, max: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().min(min).max(max).default(fallback));
@@ -63,6 +66,9 @@ export const envSchema = z.object({
   ),
   MODEL_DIR: optionalString,
   EXECUTION_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["auto", "cuda", "cpu"]).default("auto")),
+  TEXT_ENCODER_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["same", "cpu"]).default("same")),
+  VAE_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["same", "cpu"]).default("same")),
+  PROMPT_CACHE_TTL_SECONDS: int(24 * 3600, 0, 365 * 24 * 3600),
 
   DISCORD_TOKEN: optionalString,
   DISCORD_GUILD_ID: z.preprocess(
@@ -109,7 +115,10 @@ export const envSchema = z.object({
   RATE_LIMIT_BURST: int(3, 1, 10_000),
   MAX_QUEUED_PER_USER: int(3, 1, 1000),
   MAX_QUEUE_LENGTH: int(100, 1, 1_000_000),
-  DEFAULT_STEPS: int(28, 1, 200),
+  // Unset: chosen per sampler and solver (config/edit-steps.ts).
+  DEFAULT_STEPS: optionalInt(1, 200),
+  DEFAULT_SOLVER: z.preprocess(emptyToUndefined, z.enum(["euler", "midpoint"]).default("midpoint")),
+  INVERSION_STEPS: optionalInt(1, 200),
   DEFAULT_STRENGTH: num(0.5, 0, 1),
   DEFAULT_SAMPLER: z.preprocess(emptyToUndefined, z.enum(["ode", "sde"]).default("sde")),
   DEFAULT_GAMMA: num(0.5, 0, 1),

@@ -2,7 +2,8 @@
 # Build from the repository root: docker build -f docker/gpu-worker.Dockerfile .
 # Needs the NVIDIA Container Toolkit on the host; the model folder is mounted at run time (MODEL_DIR).
 
-# 1. Install dependencies, with onnxruntime-node's CUDA 12 provider libraries.
+# 1. Install dependencies, with onnxruntime-node's CUDA provider libraries (downloaded from NuGet by
+#    onnxruntime-node's own installer; `npm run gpu:install-cuda` checks they arrived).
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
@@ -11,11 +12,15 @@ RUN ONNXRUNTIME_NODE_INSTALL=skip npm ci --omit=dev \
  && npm run gpu:install-cuda \
  && npm cache clean --force
 
-# 2. Run on CUDA 12 with cuDNN 9 (what onnxruntime-node's CUDA 12 build links against), with Node 20
+# 2. Run on CUDA 13 with cuDNN 9: since ONNX Runtime 1.27 the GPU packages on nuget.org, which
+#    onnxruntime-node 1.30 installs its CUDA provider from, are the CUDA 13 build (the CUDA 12 ones
+#    moved to a separate feed). The host needs an NVIDIA driver for CUDA 13 (580 or newer). Node 20 is
 #    taken from the official image so both stages run the same Node.
-FROM nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04
+FROM nvidia/cuda:13.1.1-cudnn-runtime-ubuntu24.04
 COPY --from=node:20-bookworm-slim /usr/local/bin/node /usr/local/bin/node
-RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --create-home node
+# Ubuntu 24.04 images ship a user "ubuntu" with uid/gid 1000; the worker runs as "node" with those ids.
+RUN (userdel --remove ubuntu 2>/dev/null || true) \
+ && groupadd --gid 1000 node && useradd --uid 1000 --gid node --create-home node
 
 WORKDIR /app
 ENV NODE_ENV=production

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, misspelledSettings } from "../config/index.js";
+import { ModelLoadError } from "../gpu-worker/src/flux/errors/model-load-error.js";
 import { createLogger } from "./logger.js";
 import { startOps } from "./ops/start-ops.js";
 import { createRedis } from "./queue/redis-connection.js";
@@ -77,6 +78,11 @@ main().catch((err) => {
     process.stderr.write(`rf-edit could not start ${err.platform}: ${err.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`rf-edit failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  // A model the worker cannot use (wrong folder, EXECUTION_PROVIDER=cuda without CUDA, a size that does
+  // not fit) is a setting to fix, said in words; anything else is a bug and keeps its stack.
+  const fixable = err instanceof ModelLoadError;
+  process.stderr.write(
+    `rf-edit failed to start: ${fixable ? err.message : ((err as Error).stack ?? String(err))}\n`,
+  );
   process.exit(1);
 });

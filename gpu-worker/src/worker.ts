@@ -148,6 +148,8 @@ export class EditWorker {
           strength: data.spec.strength,
           seed: data.spec.seed,
           steps: data.spec.steps,
+          inversionSteps: data.spec.inversionSteps,
+          solver: data.spec.solver,
           gamma: data.spec.gamma,
           eta: data.spec.eta,
           sampler: data.spec.sampler,
@@ -173,6 +175,7 @@ export class EditWorker {
       timingsMs: Object.fromEntries(Object.entries(out.timingsMs).map(([k, v]) => [k, Math.round(v ?? 0)])),
       transformerCalls: out.transformerCalls,
       inversionCached: out.inversionCached,
+      solver: data.spec.solver,
       modelName: out.model.name,
       isDemo: out.model.isDemo,
     };
@@ -185,7 +188,13 @@ export class EditWorker {
       finishedAt: Date.now(),
     });
     log.info(
-      { totalMs: result.totalMs, transformerCalls: result.transformerCalls, cached: result.inversionCached },
+      {
+        totalMs: result.totalMs,
+        transformerCalls: result.transformerCalls,
+        cached: result.inversionCached,
+        sampler: data.spec.sampler,
+        solver: data.spec.solver,
+      },
       "edit done",
     );
     return { status: "done", result };

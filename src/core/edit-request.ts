@@ -1,4 +1,4 @@
-import type { Sampler } from "../../gpu-worker/src/flux/types.js";
+import type { Sampler, Solver } from "../../gpu-worker/src/flux/types.js";
 import type { Origin } from "./types.js";
 
 /** Where the picture comes from: a platform URL (checked against its host list), bytes, or a stored key. */
@@ -25,5 +25,7 @@ export interface EditRequest {
   strength?: number;
   seed?: number;
   sampler?: Sampler;
+  solver?: Solver;
+  inversionSteps?: number;
   steps?: number;
 }

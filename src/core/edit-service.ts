@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from "node:crypto";
-import type { Config } from "../../config/index.js";
+import { type Config, editSteps } from "../../config/index.js";
 import type { Logger } from "../logger.js";
 import type { CancelBus } from "../queue/cancel-bus.js";
 import type { EditQueue } from "../queue/edit-queue.js";
@@ -104,6 +104,8 @@ export class EditService {
       const spec = this.specFor({ origin: o, image: { kind: "stored", key: resultKey }, prompt, strength });
       spec.steps = record.job.spec.steps;
       spec.sampler = record.job.spec.sampler;
+      spec.solver = record.job.spec.solver;
+      spec.inversionSteps = record.job.spec.inversionSteps;
       await this.admit(o);
       const imageKey = await this.d.intake.take({ kind: "stored", key: resultKey });
       return this.enqueue({ origin: o, imageKey, spec, kind: "chain", parentJobId: record.job.jobId });
@@ -256,12 +258,16 @@ export class EditService {
     if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) {
       throw new UserFacingError("bad_seed", "The seed is a whole number from 0 to 2147483647.");
     }
+    const sampler = req.sampler ?? dflt.sampler;
+    const solver = req.solver ?? dflt.solver;
+    const steps = editSteps(dflt, { sampler, solver, steps: req.steps, inversionSteps: req.inversionSteps });
     return {
       prompt,
       strength: Math.round(strength * 100) / 100,
       seed,
-      steps: req.steps ?? dflt.steps,
-      sampler: req.sampler ?? dflt.sampler,
+      ...steps,
+      sampler,
+      solver,
       gamma: dflt.gamma,
       eta: dflt.eta,
       guidance: dflt.guidance,

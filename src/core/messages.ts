@@ -50,13 +50,30 @@ export function submittedText(spec: EditSpec, kind: "new" | "rerun" | "chain", w
 export function resultCaption(spec: EditSpec, result: EditResultData): string {
   const lines = [
     `"${clip(spec.prompt, 500)}"`,
-    `strength ${formatStrength(spec.strength)} · seed ${spec.seed} · ${spec.sampler} · ${spec.steps} steps · ${seconds(result.totalMs)}${result.inversionCached ? " (inversion reused)" : ""}`,
+    `strength ${formatStrength(spec.strength)} · seed ${spec.seed} · ${methodText(spec, result)} · ${seconds(result.totalMs)}`,
   ];
   if (result.isDemo) lines.push(DEMO_NOTICE);
   else lines.push(`model: ${result.modelName}`);
   if (!result.isDemo && /schnell/i.test(result.modelName)) lines.push(SCHNELL_NOTICE);
   lines.push("React ➖ ➕ for weaker/stronger, 1️⃣–🔟 for a strength, 🎲 for a new seed.");
   return lines.join("\n");
+}
+
+/**
+ * How the picture was computed and what it cost: "sde · 10+28 steps, midpoint inversion · 39 transformer
+ * calls", or with the inversion reused "ode midpoint · 10 steps (inversion reused) · 11 transformer calls".
+ */
+function methodText(spec: EditSpec, result: EditResultData): string {
+  const inversionSteps = spec.inversionSteps ?? spec.steps;
+  const steps = result.inversionCached
+    ? `${spec.steps} steps (inversion reused)`
+    : `${inversionSteps}+${spec.steps} steps`;
+  // The SDE's edit is Euler-Maruyama whatever the solver; the solver shapes only its inversion.
+  const method =
+    spec.sampler === "ode"
+      ? `ode ${spec.solver} · ${steps}`
+      : `sde · ${steps}${result.inversionCached ? "" : `, ${spec.solver} inversion`}`;
+  return `${method} · ${result.transformerCalls} transformer call${result.transformerCalls === 1 ? "" : "s"}`;
 }
 
 /** Where a platform shows the result's buttons apart from the picture (Slack). */

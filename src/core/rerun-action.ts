@@ -9,7 +9,7 @@ export type RerunAction =
   | { kind: "new-seed" }
   | { kind: "cancel" };
 
-/** Strength moves in tenths: neighbouring values really differ (RF_INVERSION.md, "Strength"). */
+/** Strength moves in tenths: neighbouring values really differ (docs/algorithm.md, "Strength"). */
 export const STRENGTH_STEP = 0.1;
 
 const KEYCAPS = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟"];

@@ -13,6 +13,8 @@ export interface CacheCounters {
 }
 
 const SECONDS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600];
+// Around the counts the defaults give: 11 and 22 (ODE, midpoint), 28 and 39 (SDE), 56 (all Euler).
+const CALL_BUCKETS = [4, 8, 11, 12, 16, 22, 24, 28, 32, 39, 40, 48, 56, 64, 100, 200, 400];
 const STEP_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5];
 
 /**
@@ -64,6 +66,14 @@ export class OpsMetrics {
     name: "rf_edit_transformer_step_seconds",
     help: "Mean transformer time per call (inversion and editing steps) of one edit.",
     buckets: STEP_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly transformerCalls = new Histogram({
+    name: "rf_edit_transformer_calls",
+    help: "Transformer calls of one edit (the speed of an edit on a GPU), by solver (the inversion's, and the ODE edit's) and whether the inversion was reused.",
+    labelNames: ["solver", "inversion"],
+    buckets: CALL_BUCKETS,
     registers: [this.registry],
   });
 
@@ -140,6 +150,10 @@ export class OpsMetrics {
     const transformerMs = (r.timingsMs.invert ?? 0) + (r.timingsMs.edit ?? 0);
     if (r.transformerCalls > 0)
       this.transformerStepSeconds.observe(transformerMs / r.transformerCalls / 1000);
+    this.transformerCalls.observe(
+      { solver: r.solver ?? "euler", inversion: r.inversionCached ? "reused" : "computed" },
+      r.transformerCalls,
+    );
   }
 
   jobFailed(job: Pick<Job, "attemptsMade" | "opts"> | undefined, err: Error): void {

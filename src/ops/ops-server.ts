@@ -27,6 +27,8 @@ export class OpsServer {
   private readonly app = express();
   private readonly queues: Queue[];
   private readonly checks = new Map<string, ReadinessCheck | null>();
+  /** Facts /readyz shows next to the checks, e.g. the execution provider each model part runs on. */
+  private readonly details = new Map<string, unknown>();
   private server?: Server;
 
   constructor(
@@ -65,7 +67,9 @@ export class OpsServer {
     this.app.get("/readyz", async (_req, res) => {
       const parts = await this.readiness();
       const ready = Object.values(parts).every(Boolean);
-      res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", parts });
+      res
+        .status(ready ? 200 : 503)
+        .json({ status: ready ? "ready" : "not ready", parts, ...Object.fromEntries(this.details) });
     });
     if (d.config.adminToken) this.mountDashboard(d.config.adminToken);
     // Anything else, the dashboard too when ADMIN_TOKEN is unset: nothing here.
@@ -88,6 +92,10 @@ export class OpsServer {
 
   setReady(part: string, check: ReadinessCheck): void {
     this.checks.set(part, check);
+  }
+
+  setDetail(name: string, value: unknown): void {
+    this.details.set(name, value);
   }
 
   async readiness(): Promise<Record<string, boolean>> {

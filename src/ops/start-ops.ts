@@ -4,6 +4,7 @@ import type { RedisLike } from "../queue/redis-connection.js";
 import type { RunningBot } from "../runtime/start-bot.js";
 import type { RunningWorker } from "../runtime/start-worker.js";
 import { OpsMetrics } from "./metrics.js";
+import { executionProviderDetail, registerModelMetrics } from "./model-metrics.js";
 import { OpsServer } from "./ops-server.js";
 
 export interface RunningOps {
@@ -41,6 +42,8 @@ export async function startOps(
     port,
     watchWorker(running) {
       metrics.observeEditWorker(running.worker.worker, running.worker.cache);
+      registerModelMetrics(metrics.registry, running.model.info, running.promptCache);
+      server.setDetail("executionProvider", executionProviderDetail(running.model.info));
       server.setReady("worker", () => running.worker.worker.isRunning());
     },
     watchBot(bot) {

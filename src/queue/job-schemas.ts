@@ -31,6 +31,10 @@ export const editSpecSchema = z.object({
     .max(2 ** 31 - 1),
   steps: z.number().int().min(1).max(200),
   sampler: z.enum(["ode", "sde"]),
+  /** How the ODEs are integrated (docs/algorithm.md); a payload from before the choice means Euler. */
+  solver: z.enum(["euler", "midpoint"]).default("euler"),
+  /** Steps of the inversion; absent: the edit's steps (payloads from before the choice). */
+  inversionSteps: z.number().int().min(1).max(200).optional(),
   gamma: z.number().min(0).max(1),
   eta: z.number().min(0).max(1),
   guidance: z.number().min(0).max(30),
@@ -63,6 +67,8 @@ export const resultSchema = z.object({
   timingsMs: z.record(z.string(), z.number()),
   transformerCalls: z.number().int().nonnegative(),
   inversionCached: z.boolean(),
+  /** The solver the worker integrated with (absent from results of workers before the choice). */
+  solver: z.enum(["euler", "midpoint"]).optional(),
   modelName: z.string(),
   isDemo: z.boolean(),
 });

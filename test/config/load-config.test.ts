@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { ConfigError, envSchema, misspelledSettings, parseConfig } from "../../config/index.js";
+import { ConfigError, editSteps, envSchema, misspelledSettings, parseConfig } from "../../config/index.js";
 
 describe("parseConfig", () => {
   it("gives the documented defaults for an empty environment", () => {
@@ -18,9 +18,11 @@ describe("parseConfig", () => {
     assert.equal(c.metricsPort, 9464);
     assert.equal(c.rerunPolicy, "anyone");
     assert.deepEqual(c.defaults, {
-      steps: 28,
+      steps: undefined,
       strength: 0.5,
       sampler: "sde",
+      solver: "midpoint",
+      inversionSteps: undefined,
       gamma: 0.5,
       eta: 0.9,
       guidance: 3.5,
@@ -120,6 +122,78 @@ describe(".env.example", () => {
     for (const key of documented) {
       assert.ok(key in envSchema.shape, `${key} in .env.example is not a setting`);
     }
+  });
+
+  it("shows each editing default as the schema has it", () => {
+    const text = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
+    const documented = Object.fromEntries(
+      [...text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+    );
+    const defaults = envSchema.parse({});
+    for (const key of [
+      "DEFAULT_STEPS",
+      "DEFAULT_STRENGTH",
+      "DEFAULT_SAMPLER",
+      "DEFAULT_SOLVER",
+      "INVERSION_STEPS",
+      "DEFAULT_GAMMA",
+      "DEFAULT_ETA",
+      "DEFAULT_GUIDANCE",
+      "INVERSION_SEED",
+    ] as const) {
+      assert.deepEqual(
+        envSchema.parse({ [key]: documented[key] })[key],
+        defaults[key],
+        `${key}=${documented[key]} in .env.example is not the default`,
+      );
+    }
+  });
+});
+
+describe("editSteps", () => {
+  const unset = { steps: undefined, inversionSteps: undefined };
+
+  it("gives the midpoint ODE 10 steps each way, the SDE 28 after a 10-step midpoint inversion", () => {
+    assert.deepEqual(editSteps(unset, { sampler: "ode", solver: "midpoint" }), {
+      steps: 10,
+      inversionSteps: 10,
+    });
+    assert.deepEqual(editSteps(unset, { sampler: "sde", solver: "midpoint" }), {
+      steps: 28,
+      inversionSteps: 10,
+    });
+    assert.deepEqual(editSteps(unset, { sampler: "sde", solver: "euler" }), {
+      steps: 28,
+      inversionSteps: 28,
+    });
+    assert.deepEqual(editSteps(unset, { sampler: "ode", solver: "euler" }), {
+      steps: 28,
+      inversionSteps: 28,
+    });
+  });
+
+  it("lets a request's counts win over the settings, and the settings over the choice by solver", () => {
+    const set = { steps: 20, inversionSteps: 12 };
+    assert.deepEqual(editSteps(set, { sampler: "ode", solver: "midpoint" }), {
+      steps: 20,
+      inversionSteps: 12,
+    });
+    assert.deepEqual(editSteps(set, { sampler: "ode", solver: "midpoint", steps: 6, inversionSteps: 7 }), {
+      steps: 6,
+      inversionSteps: 7,
+    });
+    // The inversion follows the edit's count, and under the SDE never takes more than 10 midpoint steps.
+    assert.deepEqual(editSteps(unset, { sampler: "ode", solver: "midpoint", steps: 16 }), {
+      steps: 16,
+      inversionSteps: 16,
+    });
+    assert.deepEqual(
+      editSteps({ steps: 4, inversionSteps: undefined }, { sampler: "sde", solver: "midpoint" }),
+      {
+        steps: 4,
+        inversionSteps: 4,
+      },
+    );
   });
 });
 

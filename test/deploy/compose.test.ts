@@ -136,13 +136,18 @@ describe("docker-compose.yml and the Dockerfiles", () => {
     assert.equal(mount.read_only, true, "the model is mounted read-only");
   });
 
-  it("gpu-worker image: CUDA 12 with cuDNN 9 runtime, Node 20, onnxruntime's CUDA provider installed", () => {
+  it("gpu-worker image: CUDA 13 with cuDNN 9 runtime (what onnxruntime-node 1.30's CUDA provider links), Node 20, provider installed", () => {
     const text = read("docker/gpu-worker.Dockerfile");
-    assert.match(text, /^FROM nvidia\/cuda:12\.[\d.]+-cudnn-runtime-ubuntu\d+\.\d+$/m);
+    assert.match(text, /^FROM nvidia\/cuda:13\.[\d.]+-cudnn-runtime-ubuntu\d+\.\d+$/m);
     assert.match(text, /COPY --from=node:20-bookworm-slim \/usr\/local\/bin\/node /);
     assert.match(text, /npm run gpu:install-cuda/);
-    const pkg = JSON.parse(read("package.json")) as { scripts: Record<string, string> };
-    assert.match(pkg.scripts["gpu:install-cuda"], /cuda12/);
+    const pkg = JSON.parse(read("package.json")) as {
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
+    // The installer forces onnxruntime-node's own script on; it no longer passes a value it drops.
+    assert.equal(pkg.scripts["gpu:install-cuda"], "tsx gpu-worker/tools/install-cuda-provider.ts");
+    assert.match(pkg.dependencies["onnxruntime-node"], /^\^?1\.30\./, "the CUDA 13 build this image matches");
   });
 
   it(".dockerignore keeps secrets, models and node_modules out of the build context", () => {

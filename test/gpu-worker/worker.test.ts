@@ -64,6 +64,7 @@ describe("EditWorker (BullMQ consumer of edit jobs)", () => {
         seed: 1,
         steps: 4,
         sampler: "sde",
+        solver: "euler",
         gamma: 0.5,
         eta: 0.9,
         guidance: 3.5,

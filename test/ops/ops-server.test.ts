@@ -92,6 +92,12 @@ describe("ops endpoints with a bot and a worker", () => {
     assert.equal(metricValue(text, "rf_edit_job_phase_seconds_count", { phase: "edit" }), 1);
     assert.equal(metricValue(text, "rf_edit_job_phase_seconds_count", { phase: "invert" }), 1);
     assert.equal(metricValue(text, "rf_edit_transformer_step_seconds_count"), 1);
+    // The stack's defaults: 4 steps, SDE sampler, midpoint solver: a 4-step midpoint inversion (5 calls)
+    // and 4 Euler-Maruyama steps.
+    assert.equal(
+      metricValue(text, "rf_edit_transformer_calls_sum", { solver: "midpoint", inversion: "computed" }),
+      9,
+    );
     assert.equal(metricValue(text, "rf_edit_inversion_cache_lookups_total", { result: "miss" }), 1);
     assert.equal(metricValue(text, "rf_edit_inversion_cache_lookups_total", { result: "hit" }), 0);
     assert.equal(

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import type { Config } from "../../../config/index.js";
-import type { Sampler } from "../flux/types.js";
+import { editSteps } from "../../../config/index.js";
+import type { Sampler, Solver } from "../flux/types.js";
 import { UsageError } from "./errors/usage-error.js";
 
 export const USAGE = `Usage: npm run edit -- --image IN --prompt TEXT --out OUT.png [options]
@@ -12,8 +13,13 @@ Edits IN towards TEXT with RF-Inversion on Flux and writes a PNG.
   --out PATH            where to write the PNG
   --strength 0..1       0 keeps the picture, 1 lets the prompt take over (default from config, 0.5)
   --seed N              seed of the stochastic sampler (default 0)
-  --steps N             denoising steps; the edit costs 2N transformer calls (default 28)
+  --steps N             steps of the edit (default 28; 10 with --sampler ode --solver midpoint)
   --sampler ode|sde     deterministic ODE or the paper's stochastic sampler (default sde)
+  --solver euler|midpoint
+                        how the ODEs are integrated: midpoint is second order and costs one
+                        transformer call per step plus one, euler one per step (default midpoint);
+                        the SDE sampler's edit is Euler-Maruyama either way
+  --inversion-steps N   steps of the inversion (default: the edit's; 10 with sde and midpoint)
   --model DIR           Flux ONNX folder (Optimum layout); default MODEL_DIR, else the tiny demo model
   --gamma 0..1          inversion controller strength (default 0.5)
   --eta 0..1            editing controller strength (default 0.9)
@@ -30,7 +36,9 @@ export interface EditArgs {
   strength: number;
   seed: number;
   steps: number;
+  inversionSteps: number;
   sampler: Sampler;
+  solver: Solver;
   gamma: number;
   eta: number;
   guidance: number;
@@ -55,6 +63,8 @@ export function parseEditArgs(argv: string[], config: Config): EditArgs | null {
         seed: { type: "string" },
         steps: { type: "string" },
         sampler: { type: "string" },
+        solver: { type: "string" },
+        "inversion-steps": { type: "string" },
         gamma: { type: "string" },
         eta: { type: "string" },
         guidance: { type: "string" },
@@ -73,7 +83,9 @@ export function parseEditArgs(argv: string[], config: Config): EditArgs | null {
     if (typeof v !== "string" || v === "") throw new UsageError(`--${name} is required`);
     return v;
   };
-  const num = (name: string, fallback: number, integer = false): number => {
+  function num(name: string, fallback: number, integer?: boolean): number;
+  function num(name: string, fallback: undefined, integer: true): number | undefined;
+  function num(name: string, fallback: number | undefined, integer = false): number | undefined {
     const v = values[name];
     if (v === undefined) return fallback;
     const n = Number(v);
@@ -86,10 +98,19 @@ export function parseEditArgs(argv: string[], config: Config): EditArgs | null {
       throw new UsageError(`--${name} must be ${integer ? "an integer" : "a number"}, got "${String(v)}"`);
     }
     return n;
-  };
+  }
   const sampler = values.sampler ?? config.defaults.sampler;
   if (sampler !== "ode" && sampler !== "sde")
     throw new UsageError(`--sampler must be ode or sde, got "${sampler}"`);
+  const solver = values.solver ?? config.defaults.solver;
+  if (solver !== "euler" && solver !== "midpoint")
+    throw new UsageError(`--solver must be euler or midpoint, got "${solver}"`);
+  const { steps, inversionSteps } = editSteps(config.defaults, {
+    sampler,
+    solver,
+    steps: num("steps", undefined, true),
+    inversionSteps: num("inversion-steps", undefined, true),
+  });
 
   return {
     image: text("image"),
@@ -98,8 +119,10 @@ export function parseEditArgs(argv: string[], config: Config): EditArgs | null {
     modelDir: typeof values.model === "string" ? values.model : config.model.dir,
     strength: num("strength", config.defaults.strength),
     seed: num("seed", 0, true),
-    steps: num("steps", config.defaults.steps, true),
+    steps,
+    inversionSteps,
     sampler,
+    solver,
     gamma: num("gamma", config.defaults.gamma),
     eta: num("eta", config.defaults.eta),
     guidance: num("guidance", config.defaults.guidance),

@@ -40,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
     strength: args.strength,
     seed: args.seed,
     steps: args.steps,
+    inversionSteps: args.inversionSteps,
+    solver: args.solver,
     gamma: args.gamma,
     eta: args.eta,
     sampler: args.sampler,
@@ -60,6 +62,9 @@ async function main(argv: string[]): Promise<number> {
   const model: FluxModel = await loadFluxModel({
     dir: args.modelDir,
     executionProvider: config.model.executionProvider,
+    textEncoderProvider: config.model.textEncoderProvider,
+    vaeProvider: config.model.vaeProvider,
+    targetMegapixels: args.targetMegapixels,
     logger,
   });
   const loadMs = performance.now() - loadStarted;

@@ -1,15 +1,38 @@
+import { ConfigError, loadConfig } from "../../../config/index.js";
 import { checkModelFolder } from "../flux/check-model-folder.js";
 
-/** `npm run models:check -- DIR`: says what is wrong with a Flux ONNX folder; exit code 1 if anything is. */
+/**
+ * `npm run models:check -- DIR`: says what is wrong with a Flux ONNX folder, or what the worker will
+ * use with it under the current settings (EXECUTION_PROVIDER, TEXT_ENCODER_PROVIDER, VAE_PROVIDER,
+ * TARGET_MEGAPIXELS); exit code 1 if anything is wrong.
+ */
 async function main(): Promise<number> {
   const dir = process.argv.slice(2).find((a) => !a.startsWith("-"));
   if (!dir) {
     process.stderr.write("Usage: npm run models:check -- DIR   (a Flux ONNX export in Optimum's layout)\n");
     return 2;
   }
-  const report = await checkModelFolder(dir);
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const report = await checkModelFolder(dir, {
+    executionProvider: config.model.executionProvider,
+    textEncoders: config.model.textEncoderProvider,
+    vae: config.model.vaeProvider,
+    targetMegapixels: config.limits.targetMegapixels,
+  });
   if (report.ok) {
-    process.stdout.write(`OK: ${report.dir}\n${report.facts.map((f) => `  ${f}\n`).join("")}`);
+    const list = (lines: string[]) => lines.map((l) => `  ${l}\n`).join("");
+    process.stdout.write(
+      `OK: ${report.dir}\n${list(report.facts)}The worker will use:\n${list(report.plan)}`,
+    );
     return 0;
   }
   const n = report.problems.length;

@@ -1,5 +1,5 @@
 /**
- * The editing recipe, start to finish, in the order of RF_INVERSION.md: the one function the queue
+ * The editing recipe, start to finish, in the order of docs/algorithm.md: the one function the queue
  * worker and the command line call. Each step names the module that does the work, so this file reads
  * like the algorithm; the math lives in ../rf, the model calls behind FluxModel, the pixels in
  * src/images.
@@ -12,12 +12,15 @@ import { planarToRgb, rgbToPlanar } from "../../../src/images/planar.js";
 import { resizeRgb } from "../../../src/images/rgb-image.js";
 import { createLogger } from "../../../src/logger.js";
 import {
+  checkSolver,
+  DEV_SCHEDULE,
   edit,
+  editSolver,
   etasForStrength,
-  fluxSigmas,
   gaussianNoise,
   imageSeqLen,
   invert,
+  scheduleSigmas,
   type Velocity,
 } from "../rf/index.js";
 import { inversionKey, sha256Hex } from "./inversion-key.js";
@@ -62,7 +65,8 @@ export async function editImage(
   };
   const progress = (update: ProgressUpdate) => options.onProgress?.(update);
   let transformerCalls = 0;
-  const { steps } = params;
+  const { steps, solver } = params;
+  const inversionSteps = params.inversionSteps ?? steps;
 
   throwIfAborted(signal);
   progress({ phase: "preparing", step: 0, total: 1 });
@@ -80,12 +84,14 @@ export async function editImage(
   const imgIds = latentImageIds(width, height);
   throwIfAborted(signal);
 
-  // 2. Look the inversion up: it depends only on the image, size, steps, gamma, inversion seed, model.
+  // 2. Look the inversion up: it depends only on the image, size, its steps and solver, gamma, inversion
+  // seed and model.
   const key = inversionKey({
     imageSha256: sha256Hex(params.image),
     width,
     height,
-    steps,
+    steps: inversionSteps,
+    solver,
     gamma: params.gamma,
     inversionSeed: params.inversionSeed,
     modelId: model.info.id,
@@ -105,8 +111,10 @@ export async function editImage(
       return model.transformer({ hiddenStates: x, sigma, text, guidance, imgIds, seqLen });
     };
 
-  // 4. Schedule: Flux's shifted sigmas for this many image tokens.
-  const sigmas = fluxSigmas(steps, seqLen);
+  // 4. Schedules: the sigmas the model's scheduler config asks for (dev: shifted by token count),
+  //    one per pass (their steps may differ).
+  const schedule = model.info.schedule ?? DEV_SCHEDULE;
+  const sigmas = scheduleSigmas(steps, seqLen, schedule);
 
   let y0: Float32Array;
   let inverted: Float32Array;
@@ -124,13 +132,14 @@ export async function editImage(
     throwIfAborted(signal);
 
     // 6. Invert: controlled forward ODE towards seeded noise y1, empty prompt, guidance 0.
-    progress({ phase: "inverting", step: 0, total: steps });
+    progress({ phase: "inverting", step: 0, total: inversionSteps });
     const noise = gaussianNoise(seqLen * PACKED_CHANNELS, params.inversionSeed);
     inverted = await timed("invert", () =>
       invert(y0, velocityFor(empty, 0), {
-        sigmas,
+        sigmas: inversionSteps === steps ? sigmas : scheduleSigmas(inversionSteps, seqLen, schedule),
         gamma: params.gamma,
         noise,
+        solver,
         onStep: (k, n) => {
           throwIfAborted(signal);
           progress({ phase: "inverting", step: k, total: n });
@@ -141,7 +150,8 @@ export async function editImage(
   }
   throwIfAborted(signal);
 
-  // 7. Edit: controlled reverse ODE/SDE with the target prompt, pulled to y0 as strength dictates.
+  // 7. Edit: controlled reverse ODE/SDE with the target prompt, pulled to y0 as strength dictates. The
+  // SDE sampler steps by Euler-Maruyama whatever the solver.
   progress({ phase: "editing", step: 0, total: steps });
   const etas = etasForStrength(params.strength, steps, params.eta);
   const edited = await timed("edit", () =>
@@ -149,6 +159,7 @@ export async function editImage(
       sigmas,
       etas,
       sampler: params.sampler,
+      solver: editSolver(params.sampler, solver),
       seed: params.seed,
       onStep: (i, n) => {
         throwIfAborted(signal);
@@ -252,6 +263,11 @@ export function checkEditParams(p: EditImageParams): void {
   if (!(Number.isInteger(p.steps) && p.steps >= 1 && p.steps <= MAX_STEPS)) {
     throw new RangeError(`steps must be an integer from 1 to ${MAX_STEPS}, got ${p.steps}`);
   }
+  const inv = p.inversionSteps;
+  if (inv !== undefined && !(Number.isInteger(inv) && inv >= 1 && inv <= MAX_STEPS)) {
+    throw new RangeError(`inversionSteps must be an integer from 1 to ${MAX_STEPS}, got ${inv}`);
+  }
+  checkSolver(p.solver);
   if (p.sampler !== "ode" && p.sampler !== "sde") {
     throw new RangeError(`sampler must be "ode" or "sde", got ${String(p.sampler)}`);
   }

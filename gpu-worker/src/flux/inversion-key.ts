@@ -6,21 +6,27 @@ export { sha256Hex };
  * Bump when anything that shapes the inverted latent changes (schedule, inversion loop, packing,
  * image preprocessing), so stale cache entries are never reused.
  */
-export const INVERSION_KEY_VERSION = 1;
+export const INVERSION_KEY_VERSION = 2;
 
-/** Everything the inversion depends on; nothing it does not (strength, prompt, seed, eta, sampler). */
+/**
+ * Everything the inversion depends on; nothing it does not (strength, prompt, seed, eta, sampler, the
+ * edit's step count).
+ */
 export interface InversionKeyParts {
   /** sha256 (hex) of the input image bytes. */
   imageSha256: string;
   width: number;
   height: number;
+  /** The inversion's own step count (it may differ from the edit's). */
   steps: number;
+  /** The inversion's integrator: Euler and midpoint land on different latents. */
+  solver: string;
   gamma: number;
   inversionSeed: number;
   modelId: string;
 }
 
-/** A compact, stable cache key: `inv:v1:<sha256 of the parts>`; the caller adds its own key prefix. */
+/** A compact, stable cache key: `inv:v2:<sha256 of the parts>`; the caller adds its own key prefix. */
 export function inversionKey(parts: InversionKeyParts): string {
   const canonical = JSON.stringify([
     INVERSION_KEY_VERSION,
@@ -28,6 +34,7 @@ export function inversionKey(parts: InversionKeyParts): string {
     parts.width,
     parts.height,
     parts.steps,
+    parts.solver,
     parts.gamma,
     parts.inversionSeed,
     parts.modelId,

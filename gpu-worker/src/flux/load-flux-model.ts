@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { createLogger, type Logger } from "../../../src/logger.js";
 import { ensureTinyModel } from "../../tools/tiny-model/ensure-tiny-model.js";
+import { ExecutionProviderError } from "./errors/execution-provider-error.js";
 import { ModelLoadError } from "./errors/model-load-error.js";
 import { detectVariant, type ModelFolder, readModelFolder } from "./model-folder.js";
 import { COMPONENTS, type ComponentName, type ModelSignature, signatureProblems } from "./model-spec.js";
@@ -9,14 +10,25 @@ import { readOnnxFileInfo } from "./onnx/onnx-signature.js";
 import { SessionHost, SessionHostError } from "./onnx/session-host.js";
 import type { ExecutionProviderSetting } from "./onnx/worker-protocol.js";
 import { OnnxFluxModel } from "./onnx-flux-model.js";
+import { describeProviders, type PartPlacement, requestedProviders } from "./placement.js";
+import { describeSchedule, readFolderSchedule } from "./scheduler-config.js";
+import { checkWorkingSize, hasFusedAttention } from "./size-limits.js";
+import { t5Limit } from "./text-limits.js";
 import { ClipTokenizer } from "./tokenizers/clip-tokenizer.js";
-import { T5_MAX_TOKENS, T5Tokenizer } from "./tokenizers/t5-tokenizer.js";
+import { T5Tokenizer } from "./tokenizers/t5-tokenizer.js";
 import type { FluxModel, ModelInfo } from "./types.js";
 
 export interface LoadFluxModelOptions {
   /** A Flux ONNX export in Optimum's layout; undefined runs the tiny demo model. */
   dir?: string;
+  /** auto: CUDA when it works, else the CPU (said loudly); cuda: CUDA or refuse to load; cpu. */
   executionProvider: ExecutionProviderSetting;
+  /** TEXT_ENCODER_PROVIDER: "cpu" runs CLIP and T5 on the CPU whatever executionProvider says. */
+  textEncoderProvider?: PartPlacement;
+  /** VAE_PROVIDER: "cpu" runs the VAE on the CPU. */
+  vaeProvider?: PartPlacement;
+  /** The working size to check the model against at load (TARGET_MEGAPIXELS); unchecked when absent. */
+  targetMegapixels?: number;
   logger?: Logger;
 }
 
@@ -120,10 +132,9 @@ function textDims(
   return { textDim, pooledDim };
 }
 
-async function loadTokenizers(folder: ModelFolder): Promise<{ clip: ClipTokenizer; t5: T5Tokenizer }> {
-  let clip: ClipTokenizer;
+async function loadClipTokenizer(folder: ModelFolder): Promise<ClipTokenizer> {
   try {
-    clip = await ClipTokenizer.load(folder.clipTokenizer);
+    return await ClipTokenizer.load(folder.clipTokenizer);
   } catch (err) {
     throw new ModelLoadError(
       `The CLIP tokenizer in ${path.dirname(folder.clipTokenizer.vocabFile)} cannot be read: ${err instanceof Error ? err.message : String(err)}.`,
@@ -131,8 +142,11 @@ async function loadTokenizers(folder: ModelFolder): Promise<{ clip: ClipTokenize
       { cause: err },
     );
   }
+}
+
+async function loadT5Tokenizer(folder: ModelFolder, maxTokens: number): Promise<T5Tokenizer> {
   try {
-    return { clip, t5: await T5Tokenizer.load(folder.t5Tokenizer, T5_MAX_TOKENS) };
+    return await T5Tokenizer.load(folder.t5Tokenizer, maxTokens);
   } catch (err) {
     throw new ModelLoadError(
       `The T5 tokenizer ${folder.t5Tokenizer.tokenizerFile} cannot be read: ${err instanceof Error ? err.message : String(err)}.`,
@@ -150,18 +164,34 @@ export async function loadFluxModel(options: LoadFluxModelOptions): Promise<Flux
   const logger = options.logger ?? createLogger({ name: "flux-model" });
   const dir = options.dir ?? (await ensureTinyModel());
   const folder = await readModelFolder(dir);
-  const { clip, t5 } = await loadTokenizers(folder);
+  const clip = await loadClipTokenizer(folder);
+  const requested = requestedProviders({
+    executionProvider: options.executionProvider,
+    textEncoders: options.textEncoderProvider,
+    vae: options.vaeProvider,
+  });
 
   const host = new SessionHost();
   try {
-    const names = COMPONENTS.map((c) => c.name);
     let opened: Awaited<ReturnType<SessionHost["open"]>>;
     try {
       opened = await host.open(
-        names.map((key) => ({ key, file: folder.onnxFiles[key] })),
-        options.executionProvider,
+        COMPONENTS.map(({ name }) => ({
+          key: name,
+          file: folder.onnxFiles[name],
+          provider: requested[name],
+        })),
       );
     } catch (err) {
+      if (err instanceof SessionHostError && err.code === "cuda-unavailable") {
+        throw new ExecutionProviderError(
+          `EXECUTION_PROVIDER=cuda, but ${err.key ?? "the model"} cannot run on CUDA: ${err.message}. ` +
+            'Fix: run `npm run gpu:install-cuda` on a host with an NVIDIA GPU, CUDA 13 and cuDNN 9 (README, "GPU hosts"), ' +
+            "or set EXECUTION_PROVIDER=auto (falls back to the CPU, very slow for FLUX.1) or cpu.",
+          err.file ?? folder.dir,
+          { cause: err },
+        );
+      }
       if (err instanceof SessionHostError && err.file) {
         const component = COMPONENTS.find((c) => c.name === (err.key as ComponentName))?.what ?? "model";
         throw await explainOpenFailure(err, component);
@@ -174,9 +204,15 @@ export async function loadFluxModel(options: LoadFluxModelOptions): Promise<Flux
     checkSignatures(folder, sigs);
     const { textDim, pooledDim } = textDims(folder, sigs);
     const variant = detectVariant(sigs.transformer);
+    const { schedule, source: scheduleSource } = await readFolderSchedule(folder.dir, variant);
+    const t5Length = await t5Limit(variant, folder.t5Tokenizer.configFiles, sigs.text_encoder_2);
+    const t5 = await loadT5Tokenizer(folder, t5Length.maxTokens);
     const rank = (name: string) => sigs.transformer.inputs.find((i) => i.name === name)?.shape.length ?? 2;
+    const inputType = (name: string) =>
+      sigs.transformer.inputs.find((i) => i.name === name)?.type ?? "float32";
     const clipIdsType =
       sigs.text_encoder.inputs.find((i) => i.name === "input_ids")?.type === "int32" ? "int32" : "int64";
+    const providers = opened.providers as Record<ComponentName, "cuda" | "cpu">;
     const info: ModelInfo = {
       id: folder.id,
       name: folder.isTiny
@@ -185,20 +221,38 @@ export async function loadFluxModel(options: LoadFluxModelOptions): Promise<Flux
       variant,
       isDemo: folder.isTiny || options.dir === undefined,
       hasGuidance: variant === "dev",
-      executionProvider: opened.provider,
+      executionProvider: providers.transformer,
       textDim,
       pooledDim,
       maxPromptTokens: t5.maxTokens,
+      schedule,
+      providers,
+      providerFallback: opened.fallback,
     };
+    if (options.targetMegapixels !== undefined) {
+      await checkWorkingSize({
+        targetMegapixels: options.targetMegapixels,
+        folder,
+        transformerConfig: folder.transformerConfig,
+        t5Tokens: t5.maxTokens,
+        onGpu: providers.transformer === "cuda",
+        fusedAttention: await hasFusedAttention(folder.onnxFiles.transformer),
+      });
+    }
     logger.info(
       {
         model: info.name,
         dir: folder.dir,
         variant,
         executionProvider: info.executionProvider,
+        providers,
         requested: options.executionProvider,
+        schedule: describeSchedule(schedule),
+        scheduleSource,
+        t5Tokens: t5.maxTokens,
+        t5Source: t5Length.source,
       },
-      `Flux model loaded on ${info.executionProvider === "cuda" ? "CUDA" : "the CPU"}`,
+      `Flux model loaded on ${describeProviders(providers)}`,
     );
     if (variant === "schnell")
       logger.warn("FLUX.1-schnell inverts poorly; edits will keep less of the picture than with FLUX.1-dev");
@@ -209,6 +263,7 @@ export async function loadFluxModel(options: LoadFluxModelOptions): Promise<Flux
       t5,
       vae: folder.vae,
       idsRank: { img: rank("img_ids"), txt: rank("txt_ids") },
+      idsType: { img: inputType("img_ids"), txt: inputType("txt_ids") },
       clipIdsType,
       logger,
     });

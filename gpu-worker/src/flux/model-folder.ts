@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { ModelLoadError } from "./errors/model-load-error.js";
+import { EXTERNAL_DATA_NAMES } from "./external-data.js";
 import type { ComponentName, ModelSignature } from "./model-spec.js";
 
 /** The marker key the tiny-model generator writes into model_index.json. */
@@ -214,11 +215,16 @@ async function folderId(root: string, onnxFiles: Record<ComponentName, string>):
     hash.update(rel);
     hash.update(await readFile(path.join(root, rel)));
   }
+  // The schedule decides the inversion, so a changed scheduler config must not reuse cached inversions.
+  const scheduler = path.join(root, "scheduler", "scheduler_config.json");
+  if (await isFile(scheduler)) hash.update(await readFile(scheduler));
   // Sizes tell an fp16 export from an fp32 one with the same configs.
   for (const c of ONNX_COMPONENTS) {
     hash.update(`${c}:${(await stat(onnxFiles[c])).size}`);
-    const data = path.join(path.dirname(onnxFiles[c]), "model.onnx_data");
-    if (await isFile(data)) hash.update(`data:${(await stat(data)).size}`);
+    for (const name of EXTERNAL_DATA_NAMES) {
+      const data = path.join(path.dirname(onnxFiles[c]), name);
+      if (await isFile(data)) hash.update(`${name}:${(await stat(data)).size}`);
+    }
   }
   return `${path.basename(root)}-${hash.digest("hex").slice(0, 12)}`;
 }

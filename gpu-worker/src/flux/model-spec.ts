@@ -5,7 +5,8 @@
 
 export type ComponentName = "transformer" | "vae_encoder" | "vae_decoder" | "text_encoder" | "text_encoder_2";
 
-export type TensorKind = "float" | "integer";
+/** "number": ids and timesteps, which exports declare as int64 (Optimum's FLUX export), int32 or float. */
+export type TensorKind = "float" | "integer" | "number";
 
 export interface TensorSpec {
   name: string;
@@ -34,9 +35,9 @@ export const COMPONENTS: ComponentSpec[] = [
       { name: "hidden_states", rank: 3, kind: "float", fixed: { 2: 64 } },
       { name: "encoder_hidden_states", rank: 3, kind: "float" },
       { name: "pooled_projections", rank: 2, kind: "float" },
-      { name: "timestep", rank: 1, kind: "float" },
-      { name: "img_ids", rank: 2, kind: "float", otherRanks: [3] },
-      { name: "txt_ids", rank: 2, kind: "float", otherRanks: [3] },
+      { name: "timestep", rank: 1, kind: "number" },
+      { name: "img_ids", rank: 2, kind: "number", otherRanks: [3] },
+      { name: "txt_ids", rank: 2, kind: "number", otherRanks: [3] },
       { name: "guidance", rank: 1, kind: "float", optional: true },
     ],
     outputs: [{ name: "out_hidden_states", rank: 3, kind: "float", fixed: { 2: 64 } }],
@@ -107,7 +108,12 @@ export function signatureProblems(spec: ComponentSpec, sig: ModelSignature, file
         `${file}: ${side} "${want.name}" has ${got.shape.length} dimensions, expected ${ranks.join(" or ")}.`,
       );
     }
-    const allowed = want.kind === "float" ? FLOAT_TYPES : INTEGER_TYPES;
+    const allowed =
+      want.kind === "float"
+        ? FLOAT_TYPES
+        : want.kind === "integer"
+          ? INTEGER_TYPES
+          : [...INTEGER_TYPES, ...FLOAT_TYPES];
     if (!allowed.includes(got.type)) {
       problems.push(`${file}: ${side} "${want.name}" is ${got.type}, expected ${allowed.join(" or ")}.`);
     }

@@ -14,9 +14,24 @@ export interface FluxModelParts {
   vae: { scalingFactor: number; shiftFactor: number; latentChannels: number };
   /** Ranks of img_ids / txt_ids: 2 in current exports, 3 (with a batch axis) in exports before diffusers 0.31. */
   idsRank: { img: number; txt: number };
+  /** Element types the transformer declares for img_ids / txt_ids (int64 in the current export). */
+  idsType?: { img: string; txt: string };
   clipIdsType: "int64" | "int32";
   logger: Logger;
   promptCacheSize?: number;
+}
+
+type IdsArray = Float32Array | BigInt64Array | Int32Array;
+
+/**
+ * Position ids in the element type the transformer declares, made on this thread once rather than on
+ * every call: at 1024x1024 that is 12288 values per step. Other types (float16) are left to
+ * tensor-convert.ts, which converts any feed to what its session declares.
+ */
+function idsIn(values: Float32Array, type: string | undefined): IdsArray {
+  if (type === "int64") return BigInt64Array.from(values, (v) => BigInt(v));
+  if (type === "int32") return Int32Array.from(values);
+  return values;
 }
 
 function ids(values: number[], type: "int64" | "int32"): BigInt64Array | Int32Array {
@@ -30,13 +45,17 @@ function ids(values: number[], type: "int64" | "int32"): BigInt64Array | Int32Ar
 export class OnnxFluxModel implements FluxModel {
   readonly info: ModelInfo;
   private readonly prompts: LruCache<string, Promise<PromptEmbedding>>;
-  private readonly txtIds: Float32Array;
+  private readonly txtIds: IdsArray;
+  /** img_ids in the session's type, made once per ids array (an edit passes the same one every step). */
+  private readonly imgIdsAs = new WeakMap<Float32Array, IdsArray>();
   private closed = false;
+  /** How many times CLIP and T5 actually ran (cache hits do not count): for tests and benchmarks. */
+  textEncoderRuns = 0;
 
   constructor(private readonly parts: FluxModelParts) {
     this.info = parts.info;
     this.prompts = new LruCache(parts.promptCacheSize ?? 16);
-    this.txtIds = new Float32Array(parts.t5.maxTokens * 3);
+    this.txtIds = idsIn(new Float32Array(parts.t5.maxTokens * 3), parts.idsType?.txt);
   }
 
   private ensureOpen(): void {
@@ -64,6 +83,7 @@ export class OnnxFluxModel implements FluxModel {
 
   private async runTextEncoders(clipIds: number[], t5Ids: number[]): Promise<PromptEmbedding> {
     const started = performance.now();
+    this.textEncoderRuns++;
     const clipOut = await this.parts.host.run("text_encoder", {
       input_ids: { data: ids(clipIds, this.parts.clipIdsType), dims: [1, clipIds.length] },
     });
@@ -151,7 +171,7 @@ export class OnnxFluxModel implements FluxModel {
       encoder_hidden_states: { data: input.text.sequence, dims: [1, seqTokens, textDim] },
       pooled_projections: { data: input.text.pooled, dims: [1, pooledDim] },
       timestep: { data: Float32Array.of(input.sigma), dims: [1] },
-      img_ids: { data: input.imgIds, dims: img === 3 ? [1, L, 3] : [L, 3] },
+      img_ids: { data: this.imgIdsFor(input.imgIds), dims: img === 3 ? [1, L, 3] : [L, 3] },
       txt_ids: { data: this.txtIds, dims: txt === 3 ? [1, seqTokens, 3] : [seqTokens, 3] },
     };
     if (hasGuidance) feeds.guidance = { data: Float32Array.of(input.guidance), dims: [1] };
@@ -160,6 +180,15 @@ export class OnnxFluxModel implements FluxModel {
     if (v.data.length !== L * 64)
       throw new Error(`the transformer gave shape [${v.dims}], expected [1,${L},64]`);
     return v.data;
+  }
+
+  private imgIdsFor(ids: Float32Array): IdsArray {
+    let converted = this.imgIdsAs.get(ids);
+    if (!converted) {
+      converted = idsIn(ids, this.parts.idsType?.img);
+      this.imgIdsAs.set(ids, converted);
+    }
+    return converted;
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,13 @@
  * (`editImage`), and between the recipe and the queue worker (params, result, cache, progress).
  */
 
+import type { FlowSchedule } from "../rf/schedule.js";
+import type { Solver } from "../rf/types.js";
+
 export type Sampler = "ode" | "sde";
+
+/** How the controlled ODEs are integrated (docs/algorithm.md, "Solvers"). */
+export type { Solver };
 
 export interface ModelInfo {
   /** Stable id used in cache keys: folder name plus a hash of its config files. */
@@ -19,8 +25,16 @@ export interface ModelInfo {
   /** Width of the T5 sequence features (4096 for Flux) and of CLIP's pooled output (768). */
   textDim: number;
   pooledDim: number;
-  /** Longest prompt in T5 tokens (512 for Flux; the EOS token included). */
+  /** Longest prompt in T5 tokens (512 for FLUX.1-dev, 256 for schnell; the EOS token included). */
   maxPromptTokens: number;
+  /** The folder's sigma schedule (scheduler_config.json); absent means FLUX.1-dev's. */
+  schedule?: FlowSchedule;
+  /** The provider each part runs on, when they differ by part (TEXT_ENCODER_PROVIDER, VAE_PROVIDER). */
+  providers?: Partial<
+    Record<"transformer" | "vae_encoder" | "vae_decoder" | "text_encoder" | "text_encoder_2", "cuda" | "cpu">
+  >;
+  /** Why EXECUTION_PROVIDER=auto runs on the CPU; null or absent when it does not. */
+  providerFallback?: string | null;
 }
 
 /** Text features of one prompt, computed once and reused across steps. */
@@ -72,14 +86,19 @@ export interface EditImageParams {
   /** Image bytes in any format sharp reads. */
   image: Uint8Array;
   prompt: string;
-  /** 0 keeps the picture, 1 lets the prompt take over (RF_INVERSION.md, "Strength"). */
+  /** 0 keeps the picture, 1 lets the prompt take over (docs/algorithm.md, "Strength"). */
   strength: number;
   /** Drives the SDE noise. */
   seed: number;
+  /** Steps of the edit. */
   steps: number;
+  /** Steps of the inversion; default `steps`. Part of the inversion cache key. */
+  inversionSteps?: number;
   gamma: number;
   eta: number;
   sampler: Sampler;
+  /** Integrator of the inversion, and of the edit under the ODE sampler (the SDE's is Euler-Maruyama). */
+  solver: Solver;
   guidance: number;
   /** Seed of the inversion noise y1; part of the inversion cache key. */
   inversionSeed: number;

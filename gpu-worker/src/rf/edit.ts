@@ -1,14 +1,18 @@
 /**
- * RF-Inversion editing (RF_INVERSION.md, "Editing" and "Stochastic sampler"), from the inverted
+ * RF-Inversion editing (docs/algorithm.md, "The two controlled ODEs"), from the inverted
  * latent y1 at sigma 1 down the schedule to sigma 0, pulled towards the image y0 by eta_i:
  * - "ode": the controlled reverse ODE, paper Eq. 15 / Algorithm 2, every step.
  * - "sde": the controlled reverse SDE, paper Thm 3.5 Eq. 17, for steps i >= 1. Step 0 starts at
  *   s_0 = 1 where the SDE's 1 / (1 - s) is singular, so it is the ODE step of Eq. 15.
  * The SDE noise of step i is its own seeded stream (noise.ts), so it depends only on (seed, i).
+ * The ODE sampler integrates with the solver: "euler" (Algorithm 2, N calls) or "midpoint" (velocity
+ * reuse, N + 1 calls, midpoint-kernels.ts). The SDE sampler stays Euler-Maruyama (paper Thm 3.5).
  */
 
 import { controlledOdeStep, controlledSdeStep } from "./kernels.js";
+import { controlledOdeMidpointHalf, controlledOdeMidpointStep } from "./midpoint-kernels.js";
 import { fillStreamNoise, NoiseStream } from "./noise.js";
+import { checkSolver } from "./solver.js";
 import type { EditOptions, Velocity } from "./types.js";
 import {
   checkLatent,
@@ -42,6 +46,11 @@ export async function edit(
   if (!Number.isSafeInteger(seed)) {
     throw new RangeError(`seed must be a safe integer, got ${seed}`);
   }
+  const solver = checkSolver(o.solver ?? "euler");
+  if (sampler === "sde" && solver !== "euler") {
+    throw new RangeError(`the SDE sampler is Euler-Maruyama only; solver "${solver}" is for the ODE sampler`);
+  }
+  if (solver === "midpoint") return editMidpoint(y1, y0, velocity, sigmas, etas, steps, onStep);
 
   const x = Float32Array.from(y1);
   const xi = sampler === "sde" ? new Float32Array(x.length) : null;
@@ -58,6 +67,48 @@ export async function edit(
       ? controlledSdeStep(x, v, y0, xi, s, sNext, etas[i])
       : controlledOdeStep(x, v, y0, s, sNext, etas[i]);
     checkVelocityFinite(nonFinite, v, "editing", i, steps, s);
+    onStep?.(i + 1, steps);
+  }
+  return x;
+}
+
+/** The controlled reverse ODE (Eq. 15) by the midpoint rule with velocity reuse: N + 1 calls. */
+async function editMidpoint(
+  y1: Float32Array,
+  y0: Float32Array,
+  velocity: Velocity,
+  sigmas: ArrayLike<number>,
+  etas: Float64Array,
+  steps: number,
+  onStep: EditOptions["onStep"],
+): Promise<Float32Array> {
+  const x = Float32Array.from(y1);
+  const xMid = new Float32Array(x.length);
+  // u: the model velocity at the step's start; from step 1 on, the previous step's midpoint velocity,
+  // which the step kernel copies in.
+  const u = new Float32Array(x.length);
+  u.set(checkVelocityShape(await velocity(x, sigmas[0]), x.length, "editing", 0, steps, sigmas[0]));
+  for (let i = 0; i < steps; i++) {
+    const s = sigmas[i];
+    const sNext = sigmas[i + 1];
+    const mid = s + (sNext - s) / 2;
+    checkVelocityFinite(
+      controlledOdeMidpointHalf(xMid, x, u, y0, s, sNext, etas[i]),
+      u,
+      "editing",
+      i,
+      steps,
+      s,
+    );
+    const v = checkVelocityShape(await velocity(xMid, mid), x.length, "editing", i, steps, mid);
+    checkVelocityFinite(
+      controlledOdeMidpointStep(x, u, v, y0, s, sNext, etas[i]),
+      v,
+      "editing",
+      i,
+      steps,
+      mid,
+    );
     onStep?.(i + 1, steps);
   }
   return x;

@@ -1,11 +1,16 @@
 /**
- * RF-Inversion, the controlled forward ODE (paper Eq. 8, Algorithm 1; RF_INVERSION.md, "Inversion").
+ * RF-Inversion, the controlled forward ODE (paper Eq. 8, Algorithm 1; docs/algorithm.md, "The two
+ * controlled ODEs").
  * It walks the descending schedule backwards, a_k = s_{N-k}, from the image (sigma 0) to noise (1):
- *   Y += (a_{k+1} - a_k) * [ (1 - gamma_k) * vel(Y, a_k) + gamma_k * (y1 - Y) / (1 - a_k) ]
+ *   dY/dsigma = (1 - gamma_k) * vel(Y, sigma) + gamma_k * (y1 - Y) / (1 - sigma)
  * gamma = 0 is plain inversion; gamma = 1 ends exactly on y1.
+ * - solver "euler": Y += (a_{k+1} - a_k) * [ ... at a_k ], N calls (Algorithm 1).
+ * - solver "midpoint": the midpoint rule with velocity reuse, N + 1 calls (midpoint-kernels.ts).
  */
 
 import { inversionStep } from "./kernels.js";
+import { inversionMidpointHalf, inversionMidpointStep } from "./midpoint-kernels.js";
+import { checkSolver } from "./solver.js";
 import type { InvertOptions, Velocity } from "./types.js";
 import {
   checkLatent,
@@ -23,8 +28,41 @@ export async function invert(y0: Float32Array, velocity: Velocity, o: InvertOpti
   checkLatent("noise", noise);
   checkSameLength("noise", noise, "y0", y0);
   const gammas = perStepUnitValues("gamma", o.gamma, steps);
+  const solver = checkSolver(o.solver ?? "euler");
 
   const y = Float32Array.from(y0);
+  if (solver === "midpoint") {
+    const yMid = new Float32Array(y.length);
+    // u: the model velocity at the step's start; from step 1 on, the previous step's midpoint velocity,
+    // which the step kernel copies in.
+    const u = new Float32Array(y.length);
+    const first = sigmas[steps];
+    u.set(checkVelocityShape(await velocity(y, first), y.length, "inversion", 0, steps, first));
+    for (let k = 0; k < steps; k++) {
+      const a = sigmas[steps - k];
+      const aNext = sigmas[steps - k - 1];
+      const mid = a + (aNext - a) / 2;
+      checkVelocityFinite(
+        inversionMidpointHalf(yMid, y, u, noise, a, aNext, gammas[k]),
+        u,
+        "inversion",
+        k,
+        steps,
+        a,
+      );
+      const v = checkVelocityShape(await velocity(yMid, mid), y.length, "inversion", k, steps, mid);
+      checkVelocityFinite(
+        inversionMidpointStep(y, u, v, noise, a, aNext, gammas[k]),
+        v,
+        "inversion",
+        k,
+        steps,
+        mid,
+      );
+      onStep?.(k + 1, steps);
+    }
+    return y;
+  }
   for (let k = 0; k < steps; k++) {
     const a = sigmas[steps - k];
     const aNext = sigmas[steps - k - 1];

@@ -1,5 +1,5 @@
 /**
- * One Euler step of each equation of RF_INVERSION.md, in place on the state. Coefficients are folded
+ * One Euler step of each equation of docs/algorithm.md, in place on the state. Coefficients are folded
  * in float64 once per step; the loops are plain and allocation-free. The control terms are written as
  * differences (x - target) so that a step whose controller lands on its target (gamma = 1 on the last
  * inversion step, eta = 1 on the last editing step) yields the target's bits exactly.
@@ -76,7 +76,7 @@ export function controlledOdeStep(
  * -E[eps | x_s] / s, and from x_s = (1 - s) E[x0 | x_s] + s E[eps | x_s] with v = E[eps] - E[x0]
  * follows E[eps | x_s] = (1 - s) v + x_s. The theorem's choice g^2 = 2 s / (1 - s) gives
  *   -v - (s / (1 - s)) ((1 - s) v + X) / s = -2 v - X / (1 - s),
- * which is RF_INVERSION.md's formula as written; the closed-form Gaussian test (eta = 0 reproduces the
+ * which is docs/algorithm.md's formula as written; the closed-form Gaussian test (eta = 0 reproduces the
  * data mean and variance) confirms the signs. The controller mixes in eta * (y0 - X) / s and scales the
  * diffusion by (1 - eta), so eta = 1 is the deterministic controlled ODE towards y0.
  */

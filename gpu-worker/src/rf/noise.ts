@@ -5,7 +5,7 @@
  * Math.log. About 99% of samples cost one 32-bit draw, a table look-up and a compare, which keeps the
  * SDE sampler's L*64 normals per step (262144 at 1024x1024) cheap.
  *
- * Every (seed, stream, index) triple is its own generator, so the two seeds of RF_INVERSION.md ("Seeds
+ * Every (seed, stream, index) triple is its own generator, so the two seeds of docs/algorithm.md ("Seeds
  * and samplers") never share numbers: the inversion noise y1 is stream INVERSION, and the SDE noise of
  * editing step i is stream SDE, index i, whatever the inversion seed and whatever the other steps drew.
  */
@@ -150,7 +150,7 @@ export function fillStreamNoise(out: Float32Array, seed: number, stream: NoiseSt
   fillGaussianFromState(out, seedState(seed, stream, index));
 }
 
-/** `length` samples of N(0, 1): the inversion noise y1 of RF_INVERSION.md, drawn from `seed`. */
+/** `length` samples of N(0, 1): the inversion noise y1 of docs/algorithm.md, drawn from `seed`. */
 export function gaussianNoise(length: number, seed: number): Float32Array {
   if (!Number.isSafeInteger(length) || length < 0) {
     throw new RangeError(`length must be a non-negative integer, got ${length}`);

@@ -1,5 +1,5 @@
 /**
- * The one number users turn (RF_INVERSION.md, "Strength"): strength in [0, 1] maps onto the control
+ * The one number users turn (docs/algorithm.md, "Strength"): strength in [0, 1] maps onto the control
  * window of the controlled reverse ODE/SDE with eta fixed.
  *
  *   stop  = (1 - strength) * 0.5 * N           (real-valued)
@@ -13,7 +13,7 @@
  * edit); strength 0 controls the first half of the steps.
  */
 
-/** The paper's and peers' default controller strength (RF_INVERSION.md, "Editing"). */
+/** The paper's and peers' default controller strength (docs/algorithm.md, "The two controlled ODEs"). */
 export const DEFAULT_ETA = 0.9;
 
 export function etasForStrength(strength: number, steps: number, eta: number = DEFAULT_ETA): Float64Array {

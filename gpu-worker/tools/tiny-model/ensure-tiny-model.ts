@@ -46,7 +46,7 @@ async function writeInto(target: string, options: TinyModelOptions, stamp: strin
  */
 export async function ensureTinyModel(options: TinyModelOptions = {}): Promise<string> {
   const o = resolveTinyOptions(options);
-  const key = `${o.variant}-${o.precision}${o.externalData ? "-external" : ""}${o.clipInputIdsType === "int32" ? "-int32" : ""}`;
+  const key = `${o.variant}-${o.precision}${o.externalData ? "-external" : ""}${o.clipInputIdsType === "int32" ? "-int32" : ""}${o.externalData && o.externalDataName !== "model.onnx_data" ? "-dotdata" : ""}`;
   const stamp = tinyStamp(o);
   const candidates = [
     path.join(REPO_ROOT, "models", "tiny", key),

@@ -80,8 +80,10 @@ export function buildTransformerGraph(
   const ehs = g.input("encoder_hidden_states", "float", ["batch_size", "sequence_length", D]);
   const pooled = g.input("pooled_projections", "float", ["batch_size", dims.pooledDim]);
   const timestep = g.input("timestep", "float", ["step"]);
-  const imgIds = g.input("img_ids", "float", ["packed_height_width", 3]);
-  const txtIds = g.input("txt_ids", "float", ["sequence_length", 3]);
+  // int64 ids, cast to float inside, as Optimum's FLUX export declares them.
+  const toFloat = (ids: string) => g.node("Cast", [ids], { to: 1 });
+  const imgIds = toFloat(g.input("img_ids", "int64", ["packed_height_width", 3]));
+  const txtIds = toFloat(g.input("txt_ids", "int64", ["sequence_length", 3]));
   const guidance = dims.hasGuidance ? g.input("guidance", "float", ["batch_size"]) : null;
 
   const axes1 = g.constInt64("axes_1", [1], [1]);

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { EXPORTER_DATA_FILE, type ExternalDataName } from "../../src/flux/external-data.js";
 import {
   clipConfig,
   clipSpecialTokensMap,
@@ -27,8 +28,13 @@ export interface TinyModelOptions {
   variant?: "dev" | "schnell";
   /** fp16: float inputs, outputs and weights are float16, as in an fp16 export. Default fp32. */
   precision?: "fp32" | "fp16";
-  /** Weights in `model.onnx_data` next to each `model.onnx`, as large exports store them. Default false. */
+  /** Weights in a file next to each `model.onnx`, as large exports store them. Default false. */
   externalData?: boolean;
+  /**
+   * The weights file's name: `model.onnx_data` as Optimum's exporter writes it, or `model.onnx.data` as
+   * ONNX Runtime's optimizer (optimize_pipeline.py) saves it. Default `model.onnx_data`.
+   */
+  externalDataName?: ExternalDataName;
   /** Integer type of CLIP's input_ids: current Optimum exports int64, older ones int32. Default int64. */
   clipInputIdsType?: "int64" | "int32";
 }
@@ -40,13 +46,13 @@ export const TINY_STAMP_FILE = "tiny-model.json";
 
 export const TINY_TEXT_DIM = 32;
 export const TINY_POOLED_DIM = 16;
-const EXTERNAL_DATA_FILE = "model.onnx_data";
 
 export function resolveTinyOptions(options: TinyModelOptions = {}): ResolvedTinyModelOptions {
   return {
     variant: options.variant ?? "dev",
     precision: options.precision ?? "fp32",
     externalData: options.externalData ?? false,
+    externalDataName: options.externalDataName ?? EXPORTER_DATA_FILE,
     clipInputIdsType: options.clipInputIdsType ?? "int64",
   };
 }
@@ -59,12 +65,16 @@ function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-async function writeOnnx(folder: string, graph: GraphBuilder, externalData: boolean): Promise<void> {
+async function writeOnnx(
+  folder: string,
+  graph: GraphBuilder,
+  o: Pick<ResolvedTinyModelOptions, "externalData" | "externalDataName">,
+): Promise<void> {
   const { model, externalData: data } = graph.serialize({
-    externalDataFile: externalData ? EXTERNAL_DATA_FILE : null,
+    externalDataFile: o.externalData ? o.externalDataName : null,
   });
   await writeFile(path.join(folder, "model.onnx"), model);
-  if (data) await writeFile(path.join(folder, EXTERNAL_DATA_FILE), data);
+  if (data) await writeFile(path.join(folder, o.externalDataName), data);
 }
 
 /**
@@ -103,7 +113,7 @@ export async function writeTinyModel(
       o.precision,
       101,
     ),
-    o.externalData,
+    o,
   );
 
   const scaling = { scalingFactor: VAE_SCALING_FACTOR, shiftFactor: VAE_SHIFT_FACTOR };
@@ -113,7 +123,7 @@ export async function writeTinyModel(
   ] as const) {
     const folder = await sub(name);
     await writeFile(path.join(folder, "config.json"), json(vaeConfig()));
-    await writeOnnx(folder, graph, o.externalData);
+    await writeOnnx(folder, graph, o);
   }
 
   const clip = await sub("text_encoder");
@@ -125,7 +135,7 @@ export async function writeTinyModel(
       o.precision,
       202,
     ),
-    o.externalData,
+    o,
   );
 
   const t5 = await sub("text_encoder_2");
@@ -133,7 +143,7 @@ export async function writeTinyModel(
   await writeOnnx(
     t5,
     buildT5Graph({ vocabSize: cfg.t5VocabSize, hiddenDim: cfg.textDim }, o.precision, 303),
-    o.externalData,
+    o,
   );
 
   const tok = await sub("tokenizer");

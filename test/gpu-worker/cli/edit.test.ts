@@ -79,7 +79,8 @@ describe("npm run edit", () => {
     assert.deepEqual([meta.format, meta.width, meta.height], ["png", 80, 60]);
     assert.match(
       run.stdout,
-      /^80x60 PNG -> .*out\.png: 2\+2 steps, 4 transformer calls, strength 0\.5, seed 0, sde/m,
+      // The default midpoint solver inverts in 2 steps for 3 calls; the SDE edit is 2 Euler-Maruyama steps.
+      /^80x60 PNG -> .*out\.png: 2\+2 steps, 5 transformer calls, strength 0\.5, seed 0, sde \(midpoint inversion\)/m,
     );
     assert.match(run.stdout, /invert .*edit .*total /);
     assert.match(run.stderr, /tiny demo model: the output is NOT a real edit/);

@@ -54,15 +54,17 @@ describe("formatSummary", () => {
     } as unknown as EditImageResult;
     const line = formatSummary(result, {
       steps: 28,
+      inversionSteps: 28,
       strength: 0.5,
       seed: 7,
       sampler: "sde",
+      solver: "euler",
       out: "o.png",
       loadMs: 900,
     });
     assert.equal(
       line,
-      "640x480 PNG -> o.png: 28+28 steps, 56 transformer calls, strength 0.5, seed 7, sde, FLUX.1-dev on cuda; " +
+      "640x480 PNG -> o.png: 28+28 steps, 56 transformer calls, strength 0.5, seed 7, sde (euler inversion), FLUX.1-dev on cuda; " +
         "load 900 ms, decode 12 ms, invert 5.1 s, edit 5.0 s, png 31 ms; total 10.3 s",
     );
     assert.ok(!line.includes("\n"));

@@ -43,6 +43,7 @@ function params(image: Uint8Array, over: Partial<EditImageParams> = {}): EditIma
     gamma: 0.5,
     eta: 0.9,
     sampler: "sde",
+    solver: "euler",
     guidance: 3.5,
     inversionSeed: 0,
     targetMegapixels: TARGET_MP,
@@ -143,6 +144,54 @@ describe("editImage with a closed-form model", () => {
     assert.equal(cache.entries.size, 2);
   });
 
+  it("inverts with its own step count and solver, each part of the cache key; the SDE edit stays Euler", async () => {
+    const model = new AnalyticFluxModel();
+    const cache = new MemoryCache();
+    const image = await gradient(64, 64);
+    const updates: ProgressUpdate[] = [];
+    // SDE sampler, midpoint inversion of 3 steps (4 calls), then STEPS Euler-Maruyama steps.
+    const sde = await editImage(model, params(image, { solver: "midpoint", inversionSteps: 3 }), {
+      cache,
+      onProgress: (u) => updates.push(u),
+    });
+    assert.equal(sde.transformerCalls, 4 + STEPS);
+    const inverting = updates.filter((u) => u.phase === "inverting");
+    assert.deepEqual(
+      inverting.map((u) => `${u.step}/${u.total}`),
+      ["0/3", "1/3", "2/3", "3/3"],
+    );
+    // The ODE sampler on the midpoint solver reuses that inversion: STEPS + 1 calls.
+    const ode = await editImage(
+      model,
+      params(image, { sampler: "ode", solver: "midpoint", inversionSteps: 3 }),
+      {
+        cache,
+      },
+    );
+    assert.equal(ode.inversionCached, true);
+    assert.equal(ode.transformerCalls, STEPS + 1);
+    // Another solver or another inversion step count is another inversion.
+    const euler = await editImage(model, params(image, { solver: "euler", inversionSteps: 3 }), { cache });
+    assert.equal(euler.inversionCached, false);
+    assert.equal(euler.transformerCalls, 3 + STEPS);
+    const longer = await editImage(model, params(image, { solver: "midpoint", inversionSteps: 5 }), {
+      cache,
+    });
+    assert.equal(longer.inversionCached, false);
+    assert.equal(longer.transformerCalls, 6 + STEPS);
+    assert.equal(cache.entries.size, 3);
+    // The edit's own step count is not part of the key.
+    const moreSteps = await editImage(
+      model,
+      params(image, { solver: "midpoint", inversionSteps: 3, steps: 9 }),
+      {
+        cache,
+      },
+    );
+    assert.equal(moreSteps.inversionCached, true);
+    assert.equal(moreSteps.transformerCalls, 9);
+  });
+
   it("inverts again when the cache fails, instead of failing the edit", async () => {
     const broken: InversionCache = {
       get: async () => {
@@ -222,6 +271,9 @@ describe("editImage with a closed-form model", () => {
       { gamma: -0.1 },
       { eta: 2 },
       { sampler: "euler" as "ode" },
+      { solver: "rk4" as "euler" },
+      { inversionSteps: 0 },
+      { inversionSteps: 1.5 },
       { guidance: -1 },
       { seed: 0.5 },
       { inversionSeed: Number.POSITIVE_INFINITY },

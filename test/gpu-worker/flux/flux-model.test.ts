@@ -4,9 +4,12 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import ort from "onnxruntime-node";
+import { ExecutionProviderError } from "../../../gpu-worker/src/flux/errors/execution-provider-error.js";
 import { ModelLoadError } from "../../../gpu-worker/src/flux/errors/model-load-error.js";
 import { PromptTooLongError } from "../../../gpu-worker/src/flux/errors/prompt-too-long-error.js";
 import { loadFluxModel } from "../../../gpu-worker/src/flux/load-flux-model.js";
+import { cudaProviderStatus } from "../../../gpu-worker/src/flux/onnx/cuda-provider.js";
+import { requestedProviders } from "../../../gpu-worker/src/flux/placement.js";
 import type { FluxModel, TransformerInput } from "../../../gpu-worker/src/flux/types.js";
 import { createLogger } from "../../../src/logger.js";
 import { quietLogger, removeDir, renameModelInput, tinyModelDir } from "./tiny-fixtures.js";
@@ -120,13 +123,15 @@ describe("Flux model on the tiny ONNX models", () => {
     };
     const viaModel = await dev.transformer(input);
     const session = await ort.InferenceSession.create(path.join(devDir, "transformer", "model.onnx"));
+    // Ids go in as the int64 tensors the export declares.
+    const int64 = (a: Float32Array) => BigInt64Array.from(a, (v) => BigInt(v));
     const feeds = (txtIds: Float32Array) => ({
       hidden_states: new ort.Tensor("float32", input.hiddenStates, [1, L, 64]),
       encoder_hidden_states: new ort.Tensor("float32", text.sequence, [1, 512, 32]),
       pooled_projections: new ort.Tensor("float32", text.pooled, [1, 16]),
       timestep: new ort.Tensor("float32", [0.7], [1]),
-      img_ids: new ort.Tensor("float32", input.imgIds, [L, 3]),
-      txt_ids: new ort.Tensor("float32", txtIds, [512, 3]),
+      img_ids: new ort.Tensor("int64", int64(input.imgIds), [L, 3]),
+      txt_ids: new ort.Tensor("int64", int64(txtIds), [512, 3]),
       guidance: new ort.Tensor("float32", [3.5], [1]),
     });
     const direct = (await session.run(feeds(new Float32Array(512 * 3)))).out_hidden_states
@@ -248,9 +253,7 @@ describe("Flux model on the tiny ONNX models", () => {
 });
 
 describe("execution provider choice", () => {
-  it("falls back from CUDA to the CPU with a logged warning where CUDA is missing", async (t) => {
-    const dir = await tinyModelDir();
-    t.after(() => removeDir(dir));
+  const captured = () => {
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk, _enc, done) {
@@ -258,20 +261,96 @@ describe("execution provider choice", () => {
         done();
       },
     });
-    const logger = createLogger({ level: "info" }, sink);
-    const model = await loadFluxModel({ dir, executionProvider: "cuda", logger });
-    try {
-      const records = lines
+    const records = () =>
+      lines
         .join("")
         .trim()
         .split("\n")
+        .filter((l) => l !== "")
         .map((l) => JSON.parse(l) as { level: number; msg: string; executionProvider?: string });
-      const loaded = records.find((r) => /Flux model loaded/.test(r.msg));
+    return { logger: createLogger({ level: "info" }, sink), records };
+  };
+
+  it("EXECUTION_PROVIDER=cuda is honoured or refused in words, never run on the CPU", async (t) => {
+    const dir = await tinyModelDir();
+    t.after(() => removeDir(dir));
+    const status = cudaProviderStatus();
+    const attempt = loadFluxModel({ dir, executionProvider: "cuda", logger: quietLogger });
+    if (!status.installed) {
+      await assert.rejects(attempt, (err: Error) => {
+        assert.ok(err instanceof ExecutionProviderError);
+        assert.ok(err instanceof ModelLoadError, "reported wherever a bad model folder is");
+        assert.match(
+          err.message,
+          /^EXECUTION_PROVIDER=cuda, but transformer cannot run on CUDA: the CUDA provider of onnxruntime-node \d+\.\d+\.\d+ is not installed/,
+        );
+        assert.match(err.message, /npm run gpu:install-cuda/);
+        assert.match(err.message, /EXECUTION_PROVIDER=auto/);
+        return true;
+      });
+      return;
+    }
+    // A host with the provider: CUDA or a refusal that carries onnxruntime's reason.
+    try {
+      const model = await attempt;
+      assert.equal(model.info.executionProvider, "cuda");
+      await model.close();
+    } catch (err) {
+      assert.ok(err instanceof ExecutionProviderError);
+    }
+  });
+
+  it("auto falls back to the CPU loudly: one warning with the reason, and the model says so", async (t) => {
+    const dir = await tinyModelDir();
+    t.after(() => removeDir(dir));
+    const { logger, records } = captured();
+    const model = await loadFluxModel({ dir, executionProvider: "auto", logger });
+    try {
+      const loaded = records().find((r) => /Flux model loaded/.test(r.msg));
       assert.ok(loaded, "the choice of provider is logged");
       assert.equal(loaded.executionProvider, model.info.executionProvider);
       if (model.info.executionProvider === "cpu") {
-        assert.ok(records.some((r) => r.level === 40 && /CUDA is not available/.test(r.msg)));
+        const warnings = records().filter(
+          (r) => r.level === 40 && /EXECUTION_PROVIDER=auto is running on the CPU/.test(r.msg),
+        );
+        assert.equal(warnings.length, 1);
+        assert.match(model.info.providerFallback ?? "", /not installed|could not start/);
+        assert.deepEqual(new Set(Object.values(model.info.providers ?? {})), new Set(["cpu"]));
+      } else {
+        assert.equal(model.info.providerFallback, null);
       }
+    } finally {
+      await model.close();
+    }
+  });
+
+  it("TEXT_ENCODER_PROVIDER=cpu and VAE_PROVIDER=cpu place those parts on the CPU", async (t) => {
+    assert.deepEqual(requestedProviders({ executionProvider: "cuda", textEncoders: "cpu" }), {
+      transformer: "cuda",
+      vae_encoder: "cuda",
+      vae_decoder: "cuda",
+      text_encoder: "cpu",
+      text_encoder_2: "cpu",
+    });
+    assert.deepEqual(requestedProviders({ executionProvider: "auto", vae: "cpu" }), {
+      transformer: "auto",
+      vae_encoder: "cpu",
+      vae_decoder: "cpu",
+      text_encoder: "auto",
+      text_encoder_2: "auto",
+    });
+    const dir = await tinyModelDir();
+    t.after(() => removeDir(dir));
+    const model = await loadFluxModel({
+      dir,
+      executionProvider: "auto",
+      textEncoderProvider: "cpu",
+      logger: quietLogger,
+    });
+    try {
+      assert.equal(model.info.providers?.text_encoder, "cpu");
+      assert.equal(model.info.providers?.text_encoder_2, "cpu");
+      assert.equal(model.info.providers?.transformer, model.info.executionProvider);
     } finally {
       await model.close();
     }

@@ -62,6 +62,7 @@ describe("inversionKey", () => {
     width: 512,
     height: 512,
     steps: 28,
+    solver: "euler",
     gamma: 0.5,
     inversionSeed: 0,
     modelId: "flux-dev-abc",
@@ -69,12 +70,13 @@ describe("inversionKey", () => {
 
   it("is stable and changes with every part", () => {
     assert.equal(inversionKey(base), inversionKey({ ...base }));
-    assert.match(inversionKey(base), /^inv:v1:[0-9a-f]{64}$/);
+    assert.match(inversionKey(base), /^inv:v2:[0-9a-f]{64}$/);
     const variants = [
       { imageSha256: sha256Hex(new Uint8Array([1, 2, 4])) },
       { width: 528 },
       { height: 496 },
       { steps: 27 },
+      { solver: "midpoint" },
       { gamma: 0.6 },
       { inversionSeed: 1 },
       { modelId: "flux-schnell-abc" },

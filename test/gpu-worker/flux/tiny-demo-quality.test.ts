@@ -44,7 +44,9 @@ function assertShapeColours(out: Buffer, margin: number): void {
  * Edits on the tiny demo model must look like the picture, changed by the prompt: the demo is what a new
  * user sees first. Thresholds are measured values (model version 3) with a margin. At 8 steps: ODE
  * 17.9 / 16.1 / 10.9 dB at strength 0 / 0.5 / 1, SDE 14.7 / 12.3 / 9.3, the two prompts 27 dB apart.
- * At the product defaults (28 steps, SDE): 14.9 / 12.6 / 9.0 dB (seeds 1-4: 12.7-12.9 at 0.5).
+ * At the former product defaults (28+28 Euler steps, SDE): 14.9 / 12.6 / 9.0 dB (seeds 1-4: 12.7-12.9
+ * at 0.5). ODE at strength 0.5: 15.4 dB with 10 midpoint steps each way, 15.6 with 28 Euler steps, the two
+ * 44 dB apart.
  * Version 2 gave 11-12 dB with SDE at strength 0 and lost the picture at 0.5; version 1 gave 5.5-6.3 dB
  * everywhere.
  */
@@ -66,6 +68,7 @@ describe("tiny demo model: edits keep the picture", () => {
           gamma: 0.5,
           eta: 0.9,
           sampler: "sde",
+          solver: "euler",
           guidance: 3.5,
           inversionSeed: 0,
           targetMegapixels: (SIZE * SIZE) / (1024 * 1024),
@@ -105,8 +108,9 @@ describe("tiny demo model: edits keep the picture", () => {
     assertShapeColours(await run({ sampler: "ode", strength: 0 }), 40);
   });
 
-  describe("at the product defaults (28 steps, sde, gamma 0.5, eta 0.9)", () => {
-    const defaults = (strength: number) => run({ steps: 28, sampler: "sde", strength });
+  describe("at the product defaults (a 10-step midpoint inversion, 28 sde steps, gamma 0.5, eta 0.9)", () => {
+    const defaults = (strength: number) =>
+      run({ steps: 28, inversionSteps: 10, solver: "midpoint", sampler: "sde", strength });
 
     it("strength 0 and 0.5 are clearly the picture, and strength moves it away", async () => {
       const keep = psnr(await defaults(0), input);
@@ -123,11 +127,20 @@ describe("tiny demo model: edits keep the picture", () => {
     });
 
     it("a new seed gives another edit of the same picture", async () => {
-      const a = await run({ steps: 28, seed: 7 });
-      const b = await run({ steps: 28, seed: 8 });
+      const a = await run({ steps: 28, inversionSteps: 10, solver: "midpoint", seed: 7 });
+      const b = await run({ steps: 28, inversionSteps: 10, solver: "midpoint", seed: 8 });
       assert.ok(psnr(a, b) < 40, `two seeds are ${psnr(a, b).toFixed(2)} dB apart`);
       assert.ok(psnr(b, input) >= 12, `seed 8 is ${psnr(b, input).toFixed(2)} dB from the input`);
     });
+  });
+
+  it("the ODE sampler's defaults (10 midpoint steps each way) keep the picture as 28 Euler steps do", async () => {
+    const midpoint = await run({ sampler: "ode", solver: "midpoint", steps: 10, strength: 0.5 });
+    const euler = await run({ sampler: "ode", solver: "euler", steps: 28, strength: 0.5 });
+    const table = `PSNR to the input: midpoint ${psnr(midpoint, input).toFixed(2)}, Euler ${psnr(euler, input).toFixed(2)}; to each other ${psnr(midpoint, euler).toFixed(2)}`;
+    assert.ok(psnr(midpoint, input) >= 14, table);
+    assert.ok(psnr(midpoint, euler) >= 38, table);
+    assertShapeColours(midpoint, 30);
   });
 
   it("another prompt gives a visibly different edit", async () => {

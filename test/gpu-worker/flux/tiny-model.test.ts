@@ -89,7 +89,7 @@ describe("tiny-model generator", () => {
     assert.deepEqual(byName.hidden_states.shape, ["batch_size", "packed_height_width", 64]);
     assert.deepEqual(byName.img_ids.shape, ["packed_height_width", 3]);
     assert.deepEqual(byName.timestep.shape, ["step"]);
-    assert.ok(t.inputs.every((i) => i.type === "float32"));
+    for (const i of t.inputs) assert.equal(i.type, /_ids$/.test(i.name) ? "int64" : "float32", i.name);
     assert.deepEqual(t.outputs, [
       { name: "out_hidden_states", type: "float32", shape: ["batch_size", "packed_height_width", 64] },
     ]);
@@ -123,7 +123,8 @@ describe("tiny-model generator", () => {
       t.inputs.find((i) => i.name === "guidance"),
       undefined,
     );
-    assert.ok([...t.inputs, ...t.outputs].every((i) => i.type === "float16"));
+    for (const i of [...t.inputs, ...t.outputs])
+      assert.equal(i.type, /_ids$/.test(i.name) ? "int64" : "float16", i.name);
     assert.deepEqual(t.externalDataFiles, ["model.onnx_data"]);
     assert.ok((await stat(path.join(dir, "transformer", "model.onnx_data"))).size > 0);
     const clip = await readOnnxFileInfo(path.join(dir, "text_encoder", "model.onnx"));

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fluxSigmas, imageSeqLen, shiftMu } from "../../../gpu-worker/src/rf/index.js";
+import {
+  DEV_SCHEDULE,
+  fluxSigmas,
+  imageSeqLen,
+  SCHNELL_SCHEDULE,
+  scheduleSigmas,
+  shiftMu,
+} from "../../../gpu-worker/src/rf/index.js";
 
 describe("imageSeqLen", () => {
   it("counts one token per 16x16 patch", () => {
@@ -47,5 +54,23 @@ describe("fluxSigmas", () => {
     assert.throws(() => fluxSigmas(0, 4096), { name: "RangeError", message: /steps/ });
     assert.throws(() => fluxSigmas(2.5, 4096), RangeError);
     assert.throws(() => fluxSigmas(28, 0), { name: "RangeError", message: /seqLen/ });
+  });
+});
+
+describe("scheduleSigmas (the folder's scheduler config)", () => {
+  it("is fluxSigmas for FLUX.1-dev's config and the linear schedule for schnell's", () => {
+    assert.deepEqual(scheduleSigmas(28, 4096, DEV_SCHEDULE), fluxSigmas(28, 4096));
+    const linear = scheduleSigmas(4, 4096, SCHNELL_SCHEDULE);
+    assert.deepEqual(Array.from(linear), [1, 0.75, 0.5, 0.25, 0]);
+  });
+
+  it("moves mu with the config's anchors and refuses a non-positive shift", () => {
+    const wider = { ...DEV_SCHEDULE, maxShift: 2 };
+    assert.ok(Math.abs(shiftMu(4096, wider) - 2) < 1e-15);
+    assert.ok(scheduleSigmas(10, 4096, wider)[5] > fluxSigmas(10, 4096)[5]);
+    assert.throws(
+      () => scheduleSigmas(10, 4096, { ...SCHNELL_SCHEDULE, shift: 0 }),
+      /shift must be a positive number/,
+    );
   });
 });

@@ -49,8 +49,13 @@ describe("edit queue round trip (real Redis, tiny model)", () => {
       view.controls.map((c) => c.label),
       ["Weaker", "Stronger", "New seed", "Edit again"],
     );
-    assert.equal(view.result.transformerCalls, 8, "first run: N inversion + N editing calls");
+    // The stack's defaults: 4 steps, SDE sampler, midpoint solver: the inversion's 4 midpoint steps cost
+    // 5 calls, the 4 Euler-Maruyama steps 4.
+    assert.equal(view.result.transformerCalls, 9, "first run: N + 1 inversion + N editing calls");
     assert.equal(view.result.inversionCached, false);
+    assert.equal(view.job.spec.solver, "midpoint");
+    assert.equal(view.job.spec.inversionSteps, 4);
+    assert.match(view.caption, /sde · 4\+4 steps, midpoint inversion · 9 transformer calls/);
     const texts = adapter.textsFor(o.statusMessageId as string);
     assert.ok(
       texts.some((t) => /Queued/.test(t)),
@@ -77,6 +82,7 @@ describe("edit queue round trip (real Redis, tiny model)", () => {
     assert.match(second.view.caption, /strength 0\.7 · seed 7/);
     assert.equal(second.view.result.transformerCalls, 4);
     assert.equal(second.view.result.inversionCached, true);
+    assert.match(second.view.caption, /sde · 4 steps \(inversion reused\) · 4 transformer calls/);
     assert.equal(second.view.job.parentJobId, first.view.job.jobId);
     assert.equal(second.view.job.origin.userId, "u2");
     assert.equal(second.origin.threadId, first.origin.threadId, "re-runs answer in the same thread");
@@ -95,7 +101,43 @@ describe("edit queue round trip (real Redis, tiny model)", () => {
     const chained = adapter.results[2].view;
     assert.equal(chained.job.kind, "chain");
     assert.equal(chained.job.imageKey, first.view.result.imageKey);
-    assert.equal(chained.result.transformerCalls, 8);
+    assert.equal(chained.result.transformerCalls, 9);
+    assert.equal(
+      chained.job.spec.solver,
+      "midpoint",
+      "a chained edit keeps the solver of the edit it continues",
+    );
+  });
+
+  it("runs the ODE sampler on the midpoint solver: N + 1 calls each way, a re-run N + 1", async () => {
+    const out = await stack.ctx.service.submit({
+      origin: origin("u3"),
+      // Another picture: the first test's inversion (4 midpoint steps) would serve this edit too, as the
+      // inversion does not depend on the sampler.
+      image: { kind: "bytes", bytes: await testPng(240, 160) },
+      prompt: "make it autumn",
+      strength: 0.5,
+      seed: 3,
+      sampler: "ode",
+    });
+    assert.ok(out.ok, out.ok ? "" : out.error.userMessage);
+    const before = adapter.results.length;
+    await adapter.waitFor(() => adapter.results.length === before + 1, 30_000, "the ODE result");
+    const first = adapter.results[before];
+    assert.equal(first.view.result.transformerCalls, 10);
+    assert.equal(first.view.result.solver, "midpoint");
+    assert.match(first.view.caption, /ode midpoint · 4\+4 steps · 10 transformer calls/);
+    const rerun = await stack.ctx.service.rerunFromMessage(
+      first.ref,
+      { kind: "weaker" },
+      { platform: "playground", workspaceId: "w1", userId: "u3" },
+    );
+    assert.ok(rerun?.ok);
+    await adapter.waitFor(() => adapter.results.length === before + 2, 30_000, "the ODE re-run");
+    const second = adapter.results[before + 1].view;
+    assert.equal(second.result.inversionCached, true);
+    assert.equal(second.result.transformerCalls, 5, "a re-run reports the calls it made");
+    assert.match(second.caption, /ode midpoint · 4 steps \(inversion reused\) · 5 transformer calls/);
   });
 
   it("says so instead of re-running at the end of the strength range", async () => {

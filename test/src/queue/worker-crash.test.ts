@@ -68,7 +68,8 @@ describe("worker processes: crash recovery and the shared inversion cache", () =
     await adapter.waitFor(() => adapter.results.length === 1, 60_000, "the recovered result");
     await second.waitForLog((l) => l.msg === "edit done" && l.jobId === jobId, 5_000, "the second worker");
     assert.equal(adapter.results[0].view.job.jobId, jobId);
-    assert.equal(adapter.results[0].view.result.transformerCalls, 400);
+    // 200 SDE steps after the default inversion: 10 midpoint steps, 11 calls.
+    assert.equal(adapter.results[0].view.result.transformerCalls, 211);
 
     // Nothing else arrives: one ended job, one delivery.
     await new Promise((r) => setTimeout(r, 1500));
@@ -93,7 +94,11 @@ describe("worker processes: crash recovery and the shared inversion cache", () =
     assert.ok(out.ok);
     await adapter.waitFor(() => adapter.results.length === 2, 30_000, "the first run");
     const firstRun = adapter.results[1];
-    assert.equal(firstRun.view.result.transformerCalls, 8, "first run: N inversion + N edit calls");
+    assert.equal(
+      firstRun.view.result.transformerCalls,
+      9,
+      "first run: N + 1 midpoint inversion + N edit calls",
+    );
     // The worker logs after it hands the result on, so the log line can trail the delivery.
     await other.waitForLog(
       (l) => l.msg === "edit done" && l.jobId === out.jobId,

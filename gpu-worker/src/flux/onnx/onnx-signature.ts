@@ -24,7 +24,19 @@ const TYPE_NAMES: Record<number, string> = {
 export interface OnnxFileInfo extends ModelSignature {
   /** Files the weights live in besides model.onnx, relative to its folder. */
   externalDataFiles: string[];
+  /** Some weights or nodes are bfloat16 (ONNX Runtime's optimizer with --float16 --bfloat16). */
+  bfloat16: boolean;
+  /** Attention runs in fused ops (MultiHeadAttention...), never as a tokens x tokens matrix. */
+  fusedAttention: boolean;
 }
+
+const BFLOAT16 = 16;
+const FUSED_ATTENTION_OPS = new Set([
+  "MultiHeadAttention",
+  "PackedMultiHeadAttention",
+  "Attention",
+  "GroupQueryAttention",
+]);
 
 function toSignature(info: onnxProto.onnx.IValueInfoProto): TensorSignature {
   const tensor = info.type?.tensorType;
@@ -53,9 +65,18 @@ export async function readOnnxFileInfo(file: string): Promise<OnnxFileInfo> {
       if (location) external.add(location);
     }
   }
+  const nodes = model.graph.node ?? [];
+  const bfloat16 =
+    (model.graph.initializer ?? []).some((t) => t.dataType === BFLOAT16) ||
+    nodes.some(
+      (n) =>
+        n.opType === "Cast" && (n.attribute ?? []).some((a) => a.name === "to" && Number(a.i) === BFLOAT16),
+    );
   return {
     inputs: (model.graph.input ?? []).filter((i) => !initializers.has(i.name ?? "")).map(toSignature),
     outputs: (model.graph.output ?? []).map(toSignature),
     externalDataFiles: [...external],
+    bfloat16,
+    fusedAttention: nodes.some((n) => FUSED_ATTENTION_OPS.has(n.opType ?? "")),
   };
 }

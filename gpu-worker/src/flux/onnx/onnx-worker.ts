@@ -2,20 +2,12 @@
  * Worker-thread entry: owns the onnxruntime sessions. `session.run` keeps its thread busy for the whole
  * call, so running it here leaves the main event loop free for the queue, health checks and timers.
  */
-import { existsSync, readdirSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
 import { parentPort } from "node:worker_threads";
 import ort from "onnxruntime-node";
 import type { ModelSignature, TensorSignature } from "../model-spec.js";
+import { cudaInstallHint, cudaProviderStatus } from "./cuda-provider.js";
 import { fromModelTensor, toModelTensor } from "./tensor-convert.js";
-import type {
-  ExecutionProviderSetting,
-  Note,
-  WireOutput,
-  WorkerRequest,
-  WorkerResponse,
-} from "./worker-protocol.js";
+import type { Note, SessionRequest, WireOutput, WorkerRequest, WorkerResponse } from "./worker-protocol.js";
 
 const sessions = new Map<string, ort.InferenceSession>();
 
@@ -37,63 +29,69 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/**
- * Whether onnxruntime-node's CUDA provider library is installed (`npm run gpu:install-cuda`). Asking for
- * CUDA without it fails and prints a native error, so "auto" does not ask then.
- */
-function cudaProviderInstalled(): boolean {
-  try {
-    const pkg = path.dirname(createRequire(import.meta.url).resolve("onnxruntime-node/package.json"));
-    const bin = path.join(pkg, "bin");
-    return readdirSync(bin).some((napi) =>
-      existsSync(path.join(bin, napi, process.platform, process.arch, "libonnxruntime_providers_cuda.so")),
-    );
-  } catch {
-    return false;
-  }
+/** A session that was told to run on CUDA and cannot: the load stops, it never runs on the CPU instead. */
+function cudaUnavailable(message: string, key: string, file: string): Error {
+  return Object.assign(new Error(message), { key, file, code: "cuda-unavailable" });
+}
+
+async function create(file: string, provider: "cuda" | "cpu"): Promise<ort.InferenceSession> {
+  // Only "cuda" for CUDA: onnxruntime still runs the few nodes CUDA lacks on the CPU, but a session
+  // that cannot start CUDA at all fails here instead of quietly running everything on the CPU.
+  return ort.InferenceSession.create(file, { executionProviders: [provider] });
 }
 
 async function open(
-  list: Array<{ key: string; file: string }>,
-  setting: ExecutionProviderSetting,
+  list: SessionRequest[],
 ): Promise<Omit<Extract<WorkerResponse, { op: "opened" }>, "id" | "op">> {
   const notes: Note[] = [];
-  let provider: "cuda" | "cpu" = setting === "cpu" ? "cpu" : "cuda";
-  if (setting === "auto" && !cudaProviderInstalled()) {
-    notes.push({
-      level: "info",
-      message: "The CUDA provider of onnxruntime is not installed; running on the CPU.",
-    });
-    provider = "cpu";
-  }
+  const providers: Record<string, "cuda" | "cpu"> = {};
   const signatures: Record<string, ModelSignature> = {};
-  for (const { key, file } of list) {
+  const status = cudaProviderStatus();
+  // Once CUDA has failed for one "auto" session, the others go straight to the CPU (one warning).
+  let fallback: string | null = null;
+  if (!status.installed && list.some((s) => s.provider === "auto")) {
+    fallback = `the CUDA provider of onnxruntime-node ${status.version} is not installed (${status.missing.join(", ")} missing in ${status.binDir}); ${cudaInstallHint(status)}`;
+  }
+  for (const { key, file, provider: wanted } of list) {
     let session: ort.InferenceSession | null = null;
-    if (provider === "cuda") {
+    let provider: "cuda" | "cpu" = "cpu";
+    if (wanted === "cuda") {
+      if (!status.installed) {
+        throw cudaUnavailable(
+          `the CUDA provider of onnxruntime-node ${status.version} is not installed (${status.missing.join(", ")} missing in ${status.binDir})`,
+          key,
+          file,
+        );
+      }
       try {
-        session = await ort.InferenceSession.create(file, { executionProviders: ["cuda", "cpu"] });
+        session = await create(file, "cuda");
+        provider = "cuda";
       } catch (err) {
-        // Asking for CUDA throws when the binary has no CUDA provider or no GPU is present; the CPU still
-        // works. Only the first model decides, so all sessions end up on one device.
-        if (sessions.size > 0) throw Object.assign(new Error(message(err)), { key, file });
-        notes.push({
-          level: "warn",
-          message: `CUDA is not available (${message(err)}); running on the CPU.`,
-        });
-        provider = "cpu";
+        throw cudaUnavailable(message(err), key, file);
+      }
+    } else if (wanted === "auto" && fallback === null) {
+      try {
+        session = await create(file, "cuda");
+        provider = "cuda";
+      } catch (err) {
+        fallback = `CUDA could not start (${message(err)})`;
       }
     }
     if (!session) {
       try {
-        session = await ort.InferenceSession.create(file, { executionProviders: ["cpu"] });
+        session = await create(file, "cpu");
       } catch (err) {
         throw Object.assign(new Error(message(err)), { key, file });
       }
     }
     sessions.set(key, session);
+    providers[key] = provider;
     signatures[key] = signatureOf(session);
   }
-  return { provider, notes, signatures };
+  if (fallback) {
+    notes.push({ level: "warn", message: `EXECUTION_PROVIDER=auto is running on the CPU: ${fallback}.` });
+  }
+  return { providers, fallback, notes, signatures };
 }
 
 async function run(key: string, feeds: Extract<WorkerRequest, { op: "run" }>["feeds"]) {
@@ -122,7 +120,7 @@ parentPort?.on("message", (req: WorkerRequest) => {
   void (async () => {
     try {
       if (req.op === "open") {
-        reply({ op: "opened", id: req.id, ...(await open(req.sessions, req.executionProvider)) });
+        reply({ op: "opened", id: req.id, ...(await open(req.sessions)) });
       } else if (req.op === "run") {
         const outputs = await run(req.key, req.feeds);
         reply(
@@ -135,8 +133,15 @@ parentPort?.on("message", (req: WorkerRequest) => {
         reply({ op: "closed", id: req.id });
       }
     } catch (err) {
-      const extra = err as { key?: string; file?: string };
-      reply({ op: "error", id: req.id, message: message(err), key: extra.key, file: extra.file });
+      const extra = err as { key?: string; file?: string; code?: string };
+      reply({
+        op: "error",
+        id: req.id,
+        message: message(err),
+        key: extra.key,
+        file: extra.file,
+        code: extra.code,
+      });
     }
   })();
 });

@@ -1,8 +1,6 @@
 import { Worker } from "node:worker_threads";
-import type { ModelSignature } from "../model-spec.js";
 import type {
-  ExecutionProviderSetting,
-  Note,
+  SessionRequest,
   WireOutput,
   WireTensor,
   WorkerRequest,
@@ -17,6 +15,8 @@ export class SessionHostError extends Error {
     message: string,
     readonly key?: string,
     readonly file?: string,
+    /** "cuda-unavailable" when a session that must run on CUDA could not. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = "SessionHostError";
@@ -70,7 +70,7 @@ export class SessionHost {
     if (!p) return;
     this.pending.delete(res.id);
     if (this.pending.size === 0) this.worker.unref();
-    if (res.op === "error") p.reject(new SessionHostError(res.message, res.key, res.file));
+    if (res.op === "error") p.reject(new SessionHostError(res.message, res.key, res.file, res.code));
     else p.resolve(res);
   }
 
@@ -90,12 +90,9 @@ export class SessionHost {
     });
   }
 
-  async open(
-    sessions: Array<{ key: string; file: string }>,
-    executionProvider: ExecutionProviderSetting,
-  ): Promise<{ provider: "cuda" | "cpu"; notes: Note[]; signatures: Record<string, ModelSignature> }> {
-    const res = (await this.request({ op: "open", sessions, executionProvider })) as Opened;
-    return { provider: res.provider, notes: res.notes, signatures: res.signatures };
+  async open(sessions: SessionRequest[]): Promise<Omit<Opened, "id" | "op">> {
+    const res = (await this.request({ op: "open", sessions })) as Opened;
+    return { providers: res.providers, fallback: res.fallback, notes: res.notes, signatures: res.signatures };
   }
 
   /** Feeds are copied to the worker, so the caller's arrays stay usable. */

@@ -2,29 +2,59 @@ import ort from "onnxruntime-node";
 import { fromFloat16Array, toFloat16Array } from "./half-float.js";
 import type { WireOutput, WireTensor } from "./worker-protocol.js";
 
-/** Builds the tensor a session expects from float32 or integer data, whatever type the model declares. */
+type NumericSource = Float32Array | BigInt64Array | Int32Array;
+
+/** Integer inputs (ids) must hold whole numbers: a fractional id means a bug upstream, not data to round. */
+function wholeNumbers(name: string, data: NumericSource, declared: string): number[] | bigint[] {
+  if (data instanceof BigInt64Array) return Array.from(data);
+  const out = Array.from(data);
+  for (const v of out) {
+    if (!Number.isInteger(v)) throw new Error(`input "${name}" is ${declared} but holds the fraction ${v}`);
+  }
+  return out;
+}
+
+function toNumbers(data: NumericSource): ArrayLike<number> {
+  return data instanceof BigInt64Array ? Array.from(data, (v) => Number(v)) : data;
+}
+
+/**
+ * Builds the tensor a session expects in the element type its graph declares, whatever the caller
+ * computed: ids and timesteps go in as int64, int32, float32 or float16, as each export declares them
+ * (Optimum's exporter writes int64 img_ids/txt_ids; its runtime casts every feed to the session's type).
+ */
 export function toModelTensor(name: string, wire: WireTensor, declared: string): ort.Tensor {
   const { data, dims } = wire;
-  if (data instanceof Float32Array) {
-    if (declared === "float32") return new ort.Tensor("float32", data, dims);
-    if (declared === "float16") return new ort.Tensor("float16", toFloat16Array(data), dims);
-  } else {
-    if (declared === "int64") {
+  switch (declared) {
+    case "float32":
+      return new ort.Tensor(
+        "float32",
+        data instanceof Float32Array ? data : Float32Array.from(toNumbers(data)),
+        dims,
+      );
+    case "float16":
+      return new ort.Tensor("float16", toFloat16Array(toNumbers(data)), dims);
+    case "int64": {
+      if (data instanceof BigInt64Array) return new ort.Tensor("int64", data, dims);
+      const values = wholeNumbers(name, data, declared) as number[];
       return new ort.Tensor(
         "int64",
-        data instanceof BigInt64Array ? data : BigInt64Array.from(data, (v) => BigInt(v)),
+        BigInt64Array.from(values, (v) => BigInt(v)),
         dims,
       );
     }
-    if (declared === "int32") {
+    case "int32": {
+      if (data instanceof Int32Array) return new ort.Tensor("int32", data, dims);
+      const values = wholeNumbers(name, data, declared);
       return new ort.Tensor(
         "int32",
-        data instanceof Int32Array ? data : Int32Array.from(data, (v) => Number(v)),
+        Int32Array.from(values as Array<number | bigint>, (v) => Number(v)),
         dims,
       );
     }
+    default:
+      throw new Error(`input "${name}" is ${declared}, which rf-edit cannot feed`);
   }
-  throw new Error(`input "${name}" is ${declared}, which rf-edit cannot feed`);
 }
 
 /** Any float output back to a float32 array that owns its own buffer (so it can be transferred). */
