@@ -43,11 +43,13 @@ export class PlaygroundSessions {
   create(): { id: string; setCookie: string } {
     const id = randomBytes(16).toString("base64url");
     const value = `${id}.${this.sign(`session:${id}`).toString()}`;
-    // SameSite=Strict: no other site's page makes the browser send it. No Secure flag: the
-    // playground is plain HTTP on loopback, where browsers would drop a Secure cookie.
+    // SameSite=Lax: other sites' pages cannot make the browser send it with their requests (and
+    // the Host and Origin checks refuse those anyway), while following a link to the playground
+    // still carries it; with Strict that first page load would look cookie-less and hand the
+    // person a new identity. No Secure flag: the playground is plain HTTP on loopback.
     return {
       id,
-      setCookie: `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${ONE_YEAR_SECONDS}`,
+      setCookie: `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${ONE_YEAR_SECONDS}`,
     };
   }
 

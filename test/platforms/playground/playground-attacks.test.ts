@@ -96,6 +96,8 @@ describe("playground under attack", () => {
     const mallory = await newSession(port);
     assert.notEqual(alice.userId, mallory.userId);
     assert.match(alice.cookie, /^rf_playground=/);
+    const issued = await rawRequest(port, { path: "/api/info" });
+    assert.match(String(issued.headers["set-cookie"]), /HttpOnly/);
 
     const edit = await send(alice.cookie, "/edit make it winter", await testPng(64, 48));
     const { jobId } = edit.json<{ jobId: string }>();
