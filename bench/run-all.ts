@@ -11,6 +11,7 @@ const BENCHES = [
   "rf-engine",
   "solver",
   "pipeline",
+  "demo-quality",
   "queue",
   "discord-ack",
   "slack-ack",

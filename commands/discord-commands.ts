@@ -28,9 +28,6 @@ const edit = new SlashCommandBuilder()
   .setDescription("Edit an image with a text prompt (RF-Inversion on Flux)")
   // Results are answered in a thread, which needs a guild text channel.
   .setContexts(InteractionContextType.Guild)
-  .addAttachmentOption((o) =>
-    o.setName(EDIT_OPTION.image).setDescription("The image to edit").setRequired(true),
-  )
   .addStringOption((o) =>
     o
       .setName(EDIT_OPTION.prompt)
@@ -38,6 +35,14 @@ const edit = new SlashCommandBuilder()
       .setRequired(true)
       .setMinLength(1)
       .setMaxLength(PROMPT_MAX_LENGTH),
+  )
+  // Optional: without it /edit takes the newest image in the thread or channel (src/core/newest-image.ts).
+  // Discord wants required options first, so the prompt comes before it.
+  .addAttachmentOption((o) =>
+    o
+      .setName(EDIT_OPTION.image)
+      .setDescription("The image to edit (default: the newest image in this thread or channel)")
+      .setRequired(false),
   )
   .addNumberOption((o) =>
     o

@@ -157,7 +157,7 @@ export class EditWorker {
           inversionSeed: data.spec.inversionSeed,
           targetMegapixels: this.o.config.limits.targetMegapixels,
         },
-        { cache: this.cache, onProgress, signal },
+        { cache: this.cache, onProgress, signal, logger: log },
       );
     } catch (err) {
       if (isAbort(err) && (await this.cancelBus.isCancelled(data.jobId))) return this.cancelled(data, log);

@@ -1,5 +1,6 @@
 import { formatMegabytes } from "../images/errors/download-error.js";
 import type { EditResultData, EditSpec, JobProgressData } from "../queue/job-schemas.js";
+import { trailingNumberHint } from "./strength-hint.js";
 import { clipText, oneLine } from "./text-length.js";
 
 /**
@@ -8,8 +9,13 @@ import { clipText, oneLine } from "./text-length.js";
  * the whole sentence by its own rule before it reaches a message, then adds its own formatting.
  */
 
+/** Under every demo result: what ran, what it can do, how to get real edits. */
 export const DEMO_NOTICE =
-  "Demo mode: no Flux model is configured (MODEL_DIR), so this ran the tiny demo model and the picture is not a real edit.";
+  "Demo mode: this ran the demo model, not Flux. The demo model recolours by prompt words (winter, sunset, night, autumn, spring, desert, neon, sepia, black and white, colours); connect a Flux model (MODEL_DIR) for real edits.";
+
+/** The playground's banner before anything has run. */
+export const DEMO_BANNER =
+  "Demo mode: this playground runs the demo model, not Flux. It recolours by prompt words (winter, sunset, night, autumn, spring, desert, neon, sepia, black and white, colours); connect a Flux model (MODEL_DIR) for real edits.";
 
 export const SCHNELL_NOTICE =
   "FLUX.1-schnell is not guidance-distilled like FLUX.1-dev and inverts poorly: expect edits that keep less of the original.";
@@ -44,7 +50,8 @@ export function submittedText(spec: EditSpec, kind: "new" | "rerun" | "chain", w
       : kind === "chain"
         ? `Editing the result again${by}: "${clip(spec.prompt, 200)}"`
         : `Editing${by}: "${clip(spec.prompt, 200)}" at strength ${formatStrength(spec.strength)}`;
-  return what;
+  const hint = kind === "rerun" ? null : trailingNumberHint(spec.prompt);
+  return hint ? `${what}\n${hint}` : what;
 }
 
 export function resultCaption(spec: EditSpec, result: EditResultData): string {
@@ -55,6 +62,8 @@ export function resultCaption(spec: EditSpec, result: EditResultData): string {
   if (result.isDemo) lines.push(DEMO_NOTICE);
   else lines.push(`model: ${result.modelName}`);
   if (!result.isDemo && /schnell/i.test(result.modelName)) lines.push(SCHNELL_NOTICE);
+  const hint = trailingNumberHint(spec.prompt);
+  if (hint) lines.push(hint);
   lines.push("React ➖ ➕ for weaker/stronger, 1️⃣–🔟 for a strength, 🎲 for a new seed.");
   return lines.join("\n");
 }
@@ -150,13 +159,29 @@ export const NO_OPEN_JOB = "You have no edits waiting or running to cancel.";
 export const NO_IMAGE_IN_CHANNEL =
   "I can't find an image in this channel's recent messages. Share one, then use /edit again (or use \"Edit image\" on the message).";
 
+/**
+ * Discord hides the attachments of other people's messages from bots without the Message Content
+ * intent, even when fetched over REST; its own results stay visible (docs/discord.md).
+ */
+export const NO_IMAGE_SEEN_ON_DISCORD =
+  'I can\'t see an image in this thread or channel. Attach one to /edit, or use "Edit image" on the message with the picture (Apps menu).';
+
 export const NO_IMAGE_IN_THREAD =
   "I can't find an image in this message or its thread. Share one here and mention me again with a prompt.";
 
-/** Names the message /edit took its picture from, so nobody wonders which one it was. */
-export function tookNewestImageText(link: string, fileName?: string, sharedBy?: string): string {
-  const what = fileName ? `"${clip(fileName, 80)}"` : "the newest image";
-  return `Editing ${what}${sharedBy ? ` shared by ${sharedBy}` : ""}: ${link}`;
+/**
+ * Names the message /edit took its picture from, so nobody wonders which one it was (the rule is
+ * src/core/newest-image.ts). `where` says whether it was the thread's newest or the channel's.
+ */
+export function tookNewestImageText(
+  link: string | undefined,
+  fileName?: string,
+  sharedBy?: string,
+  where: "thread" | "channel" = "channel",
+): string {
+  const what = fileName ? `"${clip(fileName, 80)}"` : "the image";
+  const by = sharedBy ? ` shared by ${sharedBy}` : "";
+  return `No image in your message, so I'm editing the newest one in this ${where}: ${what}${by}${link ? `: ${link}` : "."}`;
 }
 
 export const MODAL_EXPIRED =
@@ -213,6 +238,33 @@ export const PLAYGROUND_HELP = [
   "A bare `/edit` in a thread edits the newest picture there. `/queue` shows the queue and your edits.",
   "On a result: ➖ ➕ weaker/stronger, 1️⃣–🔟 a strength, 🎲 a new seed, ✖ cancels.",
 ].join("\n");
+
+/** What an empty playground channel shows: what this is, how to edit, what strength means. */
+export const PLAYGROUND_GREETING = {
+  title: "Welcome to the rf-edit playground",
+  lines: [
+    "This is a local chat channel with the rf-edit bot in it: the same bot that runs in Discord and Slack.",
+    "To edit a picture, drop an image here (or pick one with 📎) and type `/edit make it winter`, then press Send.",
+    "Strength (0-1, default 0.5) is how far the edit may move from your picture: 0 keeps it, 1 lets the prompt take over. Add it at the end: `/edit make it winter 0.7`.",
+    "On a result, press Stronger or Weaker, or react 1️⃣-🔟 for a strength. /help shows everything.",
+  ],
+} as const;
+
+/**
+ * Someone typed without the slash. Whatever they wrote is most likely what they want done to a
+ * picture, so the hint shows it as the command they meant.
+ */
+export function noSlashHint(text: string, withImage: boolean): string {
+  const edit = /^edit\b\s*(.*)$/i.exec(text.trim());
+  const prompt = clip(edit ? edit[1] || "make it winter" : text, 120);
+  const where = withImage
+    ? "with the picture attached, or in its thread"
+    : "with an image attached, or in the thread of one";
+  return `Commands start with a slash: type \`/edit ${prompt}\` ${where}. /help shows more.`;
+}
+
+export const IMAGE_ONLY_HINT =
+  "Got the picture. To edit it, reply in this thread with `/edit <what to change>`, e.g. `/edit make it winter`.";
 
 export const EDIT_AGAIN_NEEDS_PROMPT = "Type what to change in the result, e.g. `make it night`.";
 

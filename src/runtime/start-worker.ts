@@ -34,7 +34,9 @@ export async function startWorker(
       logger,
     }));
   if (flux.info.isDemo) {
-    logger.warn("MODEL_DIR is not set: running the tiny demo model. Results are not real edits.");
+    logger.warn(
+      "MODEL_DIR is not set: running the demo model, which only recolours by prompt words. Results are not real edits.",
+    );
   }
   const ttl = config.model.promptCacheTtlSeconds;
   const promptCache = ttl > 0 ? new RedisPromptCache(redis, new KeyNames(config.keyPrefix), ttl) : undefined;

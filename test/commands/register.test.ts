@@ -31,12 +31,17 @@ describe("Discord command definitions", () => {
     const byName = new Map(wire.map((c) => [c.name, c]));
     assert.deepEqual([...byName.keys()], ["edit", "Edit image", "edit-queue", "edit-cancel"]);
     const options = new Map((byName.get("edit")?.options ?? []).map((o) => [o.name, o]));
+    // The image is optional (a bare /edit takes the newest one), so it follows the required prompt.
     assert.deepEqual(options.get("image"), {
       name: "image",
-      description: "The image to edit",
-      required: true,
+      description: "The image to edit (default: the newest image in this thread or channel)",
+      required: false,
       type: 11,
     });
+    assert.deepEqual(
+      (byName.get("edit")?.options ?? []).map((o) => o.name),
+      ["prompt", "image", "strength", "seed"],
+    );
     assert.equal(options.get("prompt")?.type, 3);
     assert.equal(options.get("prompt")?.required, true);
     assert.equal(options.get("prompt")?.max_length, 1000);

@@ -70,8 +70,8 @@ async function main(argv: string[]): Promise<number> {
   const loadMs = performance.now() - loadStarted;
   if (model.info.isDemo) {
     process.stderr.write(
-      "note: no --model or MODEL_DIR given, so this runs the tiny demo model: the output is NOT a real edit, " +
-        "only a check that the whole pipeline works.\n",
+      "note: no --model or MODEL_DIR given, so this runs the tiny demo model: the output is NOT a real edit. " +
+        "The demo model recolours by prompt words (winter, sunset, night, ...); connect a Flux model for real edits.\n",
     );
   }
 

@@ -10,7 +10,7 @@ import { fitSize, outputSize } from "../../../src/images/fit-size.js";
 import { normaliseImage } from "../../../src/images/normalise-image.js";
 import { planarToRgb, rgbToPlanar } from "../../../src/images/planar.js";
 import { resizeRgb } from "../../../src/images/rgb-image.js";
-import { createLogger } from "../../../src/logger.js";
+import { createLogger, type Logger } from "../../../src/logger.js";
 import {
   checkSolver,
   DEV_SCHEDULE,
@@ -38,7 +38,8 @@ import type {
   PromptEmbedding,
 } from "./types.js";
 
-const log = createLogger({ name: "edit-image" });
+/** For callers that pass no logger of their own. */
+const defaultLog = createLogger({ name: "edit-image" });
 
 /** Most steps we accept: beyond this the schedule's steps are far below the model's resolution. */
 export const MAX_STEPS = 1000;
@@ -53,6 +54,7 @@ export async function editImage(
 ): Promise<EditImageResult> {
   checkEditParams(params);
   const { signal, cache } = options;
+  const log = options.logger ?? defaultLog;
   const started = performance.now();
   const timingsMs: Partial<Record<EditPhase, number>> = {};
   const timed = async <T>(phase: EditPhase, work: () => Promise<T> | T): Promise<T> => {
@@ -96,7 +98,7 @@ export async function editImage(
     inversionSeed: params.inversionSeed,
     modelId: model.info.id,
   });
-  const cached = cache ? await readCache(cache, key, width, height, seqLen) : null;
+  const cached = cache ? await readCache(cache, key, width, height, seqLen, log) : null;
 
   // 3. Text features: the target prompt, and (only when inverting) the empty prompt.
   const target = await timed("textEncode", () => model.encodePrompt(params.prompt));
@@ -146,7 +148,7 @@ export async function editImage(
         },
       }),
     );
-    if (cache) await writeCache(cache, key, { width, height, y0, inverted });
+    if (cache) await writeCache(cache, key, { width, height, y0, inverted }, log);
   }
   throwIfAborted(signal);
 
@@ -213,6 +215,7 @@ async function readCache(
   width: number,
   height: number,
   seqLen: number,
+  log: Logger,
 ): Promise<InversionEntry | null> {
   try {
     const entry = await cache.get(key);
@@ -234,7 +237,12 @@ async function readCache(
   }
 }
 
-async function writeCache(cache: InversionCache, key: string, entry: InversionEntry): Promise<void> {
+async function writeCache(
+  cache: InversionCache,
+  key: string,
+  entry: InversionEntry,
+  log: Logger,
+): Promise<void> {
   try {
     await cache.set(key, entry);
   } catch (err) {

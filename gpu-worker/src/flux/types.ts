@@ -1,3 +1,4 @@
+import type { Logger } from "../../../src/logger.js";
 /**
  * The contract between the Flux model (ONNX sessions, tokenisers: `FluxModel`) and the editing recipe
  * (`editImage`), and between the recipe and the queue worker (params, result, cache, progress).
@@ -132,6 +133,8 @@ export interface EditImageOptions {
   onProgress?: (update: ProgressUpdate) => void;
   /** Checked between steps; an aborted edit rejects with AbortError. */
   signal?: AbortSignal;
+  /** Where the edit's warnings go (a cache that failed): the caller's logger, with its job id. */
+  logger?: Logger;
 }
 
 export interface EditImageResult {

@@ -1,3 +1,4 @@
+import { MOOD_COUNT, moodOfPiece } from "./demo-words.js";
 import { type ElemType, GraphBuilder, type Precision } from "./graph-builder.js";
 import { SeededRandom } from "./seeded-random.js";
 
@@ -47,22 +48,33 @@ export function buildClipGraph(
 }
 
 /**
- * Tiny T5 encoder: token embeddings mixed with the sum over the whole sequence (T5 attends both ways), so
- * every position, padding included, carries the prompt. The padding token (id 0) embeds to zero so that
- * the prompt, not the padding, sets that sum.
+ * Tiny T5 encoder. Features 0..MOOD_COUNT-1 of every position say which mood word (demo-words.ts) the
+ * token is: 1 in that word's feature, 0 everywhere for any other token, padding and </s> included. The
+ * demo transformer reads only these. The other features are what a real encoder gives, text mixed with
+ * its context (token embedding plus the sum over the whole sequence, as T5 attends both ways); the
+ * padding token embeds to zero so that the prompt, not the padding, sets that sum.
  */
 export function buildT5Graph(
-  opts: { vocabSize: number; hiddenDim: number },
+  opts: { vocab: string[]; hiddenDim: number },
   precision: Precision,
   seed: number,
 ): GraphBuilder {
   const rnd = new SeededRandom(seed);
   const g = new GraphBuilder("tiny_t5_encoder", precision);
-  const D = opts.hiddenDim;
+  const V = opts.vocab.length;
+  const D = opts.hiddenDim - MOOD_COUNT;
+  if (D < 1)
+    throw new RangeError(`hiddenDim ${opts.hiddenDim} leaves no room beside ${MOOD_COUNT} mood features`);
   const ids = g.input("input_ids", "int64", ["batch_size", "sequence_length"]);
-  const table = rnd.normals(opts.vocabSize * D, 1);
+  const moodTable = new Float32Array(V * MOOD_COUNT);
+  opts.vocab.forEach((piece, id) => {
+    const mood = moodOfPiece(piece);
+    if (mood >= 0) moodTable[id * MOOD_COUNT + mood] = 1;
+  });
+  const moods = g.node("Gather", [g.weight("mood_embedding", [V, MOOD_COUNT], moodTable), ids], { axis: 0 });
+  const table = rnd.normals(V * D, 1);
   table.fill(0, 0, D);
-  const emb = g.node("Gather", [g.weight("shared", [opts.vocabSize, D], table), ids], { axis: 0 });
+  const emb = g.node("Gather", [g.weight("shared", [V, D], table), ids], { axis: 0 });
   const context = g.node("ReduceSum", [emb, g.constInt64("seq_axis", [1], [1])], { keepdims: 1 });
   const local = g.node("MatMul", [emb, g.weight("local", [D, D], rnd.normals(D * D, 0.5 / Math.sqrt(D)))]);
   const global = g.node("MatMul", [
@@ -70,6 +82,7 @@ export function buildT5Graph(
     g.weight("global", [D, D], rnd.normals(D * D, 0.5 / Math.sqrt(D))),
   ]);
   const hidden = g.node("Tanh", [g.node("Add", [local, global])]);
-  g.output("last_hidden_state", hidden, ["batch_size", "sequence_length", D]);
+  const out = g.node("Concat", [moods, hidden], { axis: 2 });
+  g.output("last_hidden_state", out, ["batch_size", "sequence_length", opts.hiddenDim]);
   return g;
 }

@@ -1,3 +1,5 @@
+import { MOOD_WORDS } from "./demo-words.js";
+
 /**
  * The tiny tokenisers' files, in the formats of a FLUX.1 export: CLIP's `vocab.json` + `merges.txt`
  * (byte-level BPE with "</w>" word ends) and T5's `tokenizer.json` (SentencePiece unigram).
@@ -93,6 +95,20 @@ export function clipMergesText(merges: string[]): string {
 export const T5_WORDS = ["a", "the", "cat", "dog", "red", "blue", "hat", "photo", "of", "in", "with", "snow"];
 const T5_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,!?'\"-:;()";
 
+/**
+ * The demo model's mood words (demo-words.ts) as whole-word pieces, lower-case and capitalised (T5 does
+ * not lower-case). After the characters, so the ids of the pieces above never move.
+ */
+export function moodPieces(): string[] {
+  const out: string[] = [];
+  for (const word of MOOD_WORDS)
+    for (const piece of word.pieces) {
+      if (T5_WORDS.includes(piece)) continue;
+      out.push(`▁${piece}`, `▁${piece[0].toUpperCase()}${piece.slice(1)}`);
+    }
+  return out;
+}
+
 /** [piece, log-probability] as in a T5 tokenizer.json; ids are positions. */
 export function t5Vocab(): Array<[string, number]> {
   const vocab: Array<[string, number]> = [
@@ -103,6 +119,7 @@ export function t5Vocab(): Array<[string, number]> {
   ];
   for (const w of T5_WORDS) vocab.push([`▁${w}`, -4]);
   for (const ch of T5_CHARS) vocab.push([ch, -5]);
+  for (const piece of moodPieces()) vocab.push([piece, -4]);
   return vocab;
 }
 

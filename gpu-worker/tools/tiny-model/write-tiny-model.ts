@@ -111,7 +111,6 @@ export async function writeTinyModel(
     buildTransformerGraph(
       { textDim: cfg.textDim, pooledDim: cfg.pooledDim, hasGuidance: o.variant === "dev" },
       o.precision,
-      101,
     ),
     o,
   );
@@ -142,7 +141,7 @@ export async function writeTinyModel(
   await writeFile(path.join(t5, "config.json"), json(t5Config(cfg)));
   await writeOnnx(
     t5,
-    buildT5Graph({ vocabSize: cfg.t5VocabSize, hiddenDim: cfg.textDim }, o.precision, 303),
+    buildT5Graph({ vocab: t5Vocab().map(([piece]) => piece), hiddenDim: cfg.textDim }, o.precision, 303),
     o,
   );
 

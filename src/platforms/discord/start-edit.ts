@@ -16,7 +16,15 @@ import { discordThreadName } from "./thread-name.js";
 export async function startEdit(
   interaction: RepliableInteraction,
   h: DiscordHandlerContext,
-  req: { image: ImageInput; prompt: string; strength?: number; seed?: number; sourceMessageId?: string },
+  req: {
+    image: ImageInput;
+    prompt: string;
+    strength?: number;
+    seed?: number;
+    sourceMessageId?: string;
+    /** A line under the header, e.g. which image a bare /edit took. */
+    note?: string;
+  },
 ): Promise<void> {
   const actor = actorFromInteraction(interaction);
   if (isBlank(req.prompt)) {
@@ -29,7 +37,9 @@ export async function startEdit(
   }
   const reply = await interaction.editReply({
     // The requester is named, not mentioned: the same rule on every platform.
-    content: clipContent(requestHeaderText(actor.userName ?? "Someone", req.prompt)),
+    content: clipContent(
+      [requestHeaderText(actor.userName ?? "Someone", req.prompt), req.note].filter(Boolean).join("\n"),
+    ),
     allowedMentions: NO_MENTIONS,
     flags: BOT_MESSAGE_FLAGS,
   });

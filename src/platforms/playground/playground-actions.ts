@@ -4,10 +4,14 @@ import type { BodyReader } from "../../core/image-intake.js";
 import { IntakeBusyError } from "../../core/intake/errors/intake-busy-error.js";
 import {
   EDIT_AGAIN_NEEDS_PROMPT,
+  IMAGE_ONLY_HINT,
   NO_IMAGE_ATTACHED,
+  noSlashHint,
   PLAYGROUND_HELP,
   PLAYGROUND_UNKNOWN_MESSAGE,
+  tookNewestImageText,
 } from "../../core/messages.js";
+import { findNewestImage } from "../../core/newest-image.js";
 import { RateLimiter } from "../../core/rate-limiter.js";
 import { actionFromControl, actionFromEmoji, parseControlId } from "../../core/rerun-action.js";
 import type { Origin } from "../../core/types.js";
@@ -93,6 +97,10 @@ export class PlaygroundActions {
     const replyThread = inThread ?? message.id;
     switch (command.kind) {
       case "chat":
+        // Silence would look like a broken bot to someone trying it for the first time.
+        if (!command.text && image) await this.botSays(replyThread, IMAGE_ONLY_HINT);
+        else if (command.text)
+          await this.botSays(replyThread, noSlashHint(command.text, image !== undefined));
         return { ok: true, messageId: message.id };
       case "help":
         await this.botSays(replyThread, PLAYGROUND_HELP);
@@ -105,7 +113,9 @@ export class PlaygroundActions {
           await this.botSays(replyThread, `⚠️ ${unreadable.userMessage}`);
           return { ok: false, message: unreadable.userMessage, messageId: message.id };
         }
-        const input = image ? { kind: "stored" as const, key: image.sha } : await this.latestIn(inThread);
+        const input = image
+          ? { kind: "stored" as const, key: image.sha }
+          : await this.newestImage(inThread, replyThread);
         if (!input) {
           await this.botSays(replyThread, NO_IMAGE_ATTACHED);
           return { ok: false, message: NO_IMAGE_ATTACHED, messageId: message.id };
@@ -190,10 +200,22 @@ export class PlaygroundActions {
       : { ok: false, message: outcome.error.userMessage };
   }
 
-  /** For a bare `/edit`: the newest picture in the thread (or the channel), already in the store. */
-  private async latestIn(threadId: string | undefined): Promise<ImageInput | null> {
-    const latest = await this.store.latestImage(threadId);
-    return latest?.image ? { kind: "stored", key: latest.image.sha } : null;
+  /**
+   * For a bare `/edit`: the newest picture by the core's rule (thread, then channel), already in the
+   * store (it went through the intake when it was posted), and the bot says which one it took.
+   */
+  private async newestImage(threadId: string | undefined, replyThread: string): Promise<ImageInput | null> {
+    const newest = await findNewestImage({
+      inThread: threadId ? () => this.store.latestImage(threadId) : undefined,
+      inChannel: () => this.store.latestImage(),
+    });
+    if (!newest?.image.image) return null;
+    const { image, author } = newest.image;
+    await this.botSays(
+      replyThread,
+      tookNewestImageText(undefined, image.name, author.bot ? "me" : author.name, newest.where),
+    );
+    return { kind: "stored", key: image.sha };
   }
 
   private async botSays(threadId: string, text: string): Promise<void> {

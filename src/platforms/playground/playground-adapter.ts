@@ -38,19 +38,21 @@ export class PlaygroundAdapter implements PlatformAdapter {
       await this.postStatus(origin, view);
       return;
     }
-    const updated = await this.store.update(origin.statusMessageId, (m) => ({
-      ...m,
-      text: view.text,
-      controls: statusControls(view),
-    }));
+    // Once the status message has become the result (postResult), late status news ("Done", a
+    // progress event that lost the race) must not overwrite it.
+    const updated = await this.store.update(origin.statusMessageId, (m) =>
+      m.job ? null : { ...m, text: view.text, controls: statusControls(view) },
+    );
     if (!updated) await this.postStatus(origin, view);
   }
 
+  /**
+   * One message per result: the job's status message becomes the result (a new message only when
+   * the status message is gone), so the thread reads request, result, not request, "Done", result.
+   */
   async postResult(origin: Origin, view: ResultView): Promise<MessageRef> {
     const threadId = origin.threadId ?? origin.messageId ?? origin.statusMessageId;
-    const message = await this.store.post({
-      threadId,
-      author: BOT_AUTHOR,
+    const result = {
       text: view.caption,
       image: { sha: view.result.imageKey, name: `${view.job.jobId}.png` },
       controls: view.controls.map((c) => ({ id: c.id, label: c.label })),
@@ -63,7 +65,11 @@ export class PlaygroundAdapter implements PlatformAdapter {
         isDemo: view.result.isDemo,
         model: view.result.modelName,
       },
-    });
+    };
+    const replaced = origin.statusMessageId
+      ? await this.store.update(origin.statusMessageId, (m) => ({ ...m, ...result }))
+      : null;
+    const message = replaced ?? (await this.store.post({ threadId, author: BOT_AUTHOR, ...result }));
     // Same channel id the core links status messages under (thread first), so reactions find the job.
     const ref: MessageRef = {
       platform: "playground",

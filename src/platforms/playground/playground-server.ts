@@ -1,12 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEMO_NOTICE, uploadTooLargeText } from "../../core/messages.js";
+import { DEMO_BANNER, PLAYGROUND_GREETING, uploadTooLargeText } from "../../core/messages.js";
 import type { Logger } from "../../logger.js";
 import type { ChannelEvent, ChannelStore } from "./channel-store.js";
 import { RequestError } from "./errors/request-error.js";
 import { sniffImageType } from "./image-type.js";
 import type { ActionReply, PlaygroundActions } from "./playground-actions.js";
+import { BOT_AUTHOR } from "./playground-message.js";
 import type { PlaygroundSessions } from "./playground-sessions.js";
 import { type PlaygroundUser, userFor } from "./playground-user.js";
 import { PLAYGROUND_REACTIONS } from "./reaction-policy.js";
@@ -17,6 +18,9 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
   "/style.css": { file: "style.css", type: "text/css; charset=utf-8" },
+  "/favicon.svg": { file: "favicon.svg", type: "image/svg+xml" },
+  // Browsers ask for /favicon.ico on their own; every current one draws SVG.
+  "/favicon.ico": { file: "favicon.svg", type: "image/svg+xml" },
 };
 
 const JSON_BODY_MAX_BYTES = 64 * 1024;
@@ -100,7 +104,9 @@ export class PlaygroundServer {
       if (path === "/api/info")
         return this.json(res, 200, {
           ...(await this.d.info()),
-          demoNotice: DEMO_NOTICE,
+          demoNotice: DEMO_BANNER,
+          greeting: PLAYGROUND_GREETING,
+          botId: BOT_AUTHOR.id,
           reactions: PLAYGROUND_REACTIONS,
           maxImageBytes: this.d.maxImageBytes,
           me: session ? this.d.sessions.userIdOf(session) : null,

@@ -15,6 +15,7 @@ import type {
 } from "../../../gpu-worker/src/flux/types.js";
 import { CorruptImageError, ImageError, NotAnImageError } from "../../../src/images/index.js";
 import { createLogger } from "../../../src/logger.js";
+import { captureLogger } from "../../support/log-capture.js";
 import { AnalyticFluxModel } from "./analytic-flux-model.js";
 
 const STEPS = 6;
@@ -201,10 +202,20 @@ describe("editImage with a closed-form model", () => {
         throw new Error("redis down");
       },
     };
+    const { logger, lines } = captureLogger("warn");
     const result = await editImage(new AnalyticFluxModel(), params(await gradient(32, 32)), {
       cache: broken,
+      logger,
     });
     assert.equal(result.transformerCalls, 2 * STEPS);
+    // Both failures are told to the caller's logger (not printed by a module of its own).
+    assert.deepEqual(
+      lines.map((l) => l.msg),
+      [
+        "inversion cache read failed; inverting again",
+        "inversion cache write failed; the next re-run will invert again",
+      ],
+    );
   });
 
   it("reports progress through every phase in order", async () => {

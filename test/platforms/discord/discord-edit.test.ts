@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import sharp from "sharp";
 import { controlId } from "../../../src/core/rerun-action.js";
-import type { FakeMessage, RecordedRequest } from "../../fakes/discord/index.js";
+import { type FakeMessage, option, type RecordedRequest } from "../../fakes/discord/index.js";
 import {
   ackFlags,
   contentOf,
@@ -332,5 +332,26 @@ describe("Discord bot: /edit end to end on the tiny model", () => {
     );
     assert.match((reply.body as { content: string }).content, /running, \d+ waiting/);
     assert.equal(ackFlags(h.fake, payload.id) & 64, 64);
+  });
+
+  it("/edit without an image takes the newest image in the channel and names it in the header", async () => {
+    const { fake } = h;
+    const since = fake.mark();
+    const older = await fake.addAttachment({ filename: "older.png", bytes: await png(64, 48) });
+    fake.addMessage({ content: "first", attachments: [older] });
+    const newest = await fake.addAttachment({ filename: "beach.png", bytes: await png(80, 48) });
+    const posted = fake.addMessage({ content: "look at this", attachments: [newest] });
+    fake.addMessage({ content: "no picture here" });
+    const payload = fake.build.slashCommand({
+      name: "edit",
+      options: [option.string("prompt", "make it winter")],
+    });
+    fake.dispatch("INTERACTION_CREATE", payload);
+    const result = await fake.waitForRequest(isResultPost, 30_000, { sinceSeq: since });
+    const meta = await sharp(result.files[0].bytes).metadata();
+    assert.deepEqual([meta.width, meta.height], [80, 48], "the newest image was edited");
+    const header = contentOf(fake, fake.interaction(payload.id)?.originalMessageId ?? "");
+    assert.match(header, /newest one in this channel: "beach\.png" shared by \S+/);
+    assert.ok(header.includes(posted.id), `the header links the message: ${header}`);
   });
 });

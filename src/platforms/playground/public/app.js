@@ -55,6 +55,37 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+// Backticks mark commands in the bot's sentences: shown as code, built from text nodes only.
+function richText(text, testid = "text") {
+  const box = el("div", { class: "text", "data-testid": testid });
+  text.split("`").forEach((part, i) => {
+    box.append(i % 2 ? el("code", {}, part) : part);
+  });
+  return box;
+}
+
+// The picture at full size over the page, with a download link; Escape or a click closes it.
+function openFullSize(src, name) {
+  closeFullSize();
+  const img = el("img", { src, alt: name, "data-testid": "full-size" });
+  const box = el(
+    "div",
+    { class: "lightbox", "data-testid": "lightbox", onclick: (e) => e.target === box && closeFullSize() },
+    img,
+    el(
+      "div",
+      { class: "lightbox-bar" },
+      el("a", { href: src, download: name, "data-testid": "download" }, "Download"),
+      el("button", { type: "button", onclick: closeFullSize }, "Close"),
+    ),
+  );
+  document.body.append(box);
+}
+function closeFullSize() {
+  document.querySelector(".lightbox")?.remove();
+}
+document.addEventListener("keydown", (e) => e.key === "Escape" && closeFullSize());
+
 function renderMessage(m) {
   const node = el("div", {
     class: "msg",
@@ -71,14 +102,18 @@ function renderMessage(m) {
       new Date(m.createdAt).toLocaleTimeString(),
     ),
   );
-  if (m.text) node.append(el("div", { class: "text", "data-testid": "text" }, m.text));
+  if (m.text) node.append(richText(m.text));
   if (m.image) {
+    const src = `/images/${m.image.sha}.png`;
+    const name = m.image.name || "picture.png";
     node.append(
       el("img", {
         class: "picture",
-        src: `/images/${m.image.sha}.png`,
-        alt: m.image.name || "picture",
+        src,
+        alt: name,
+        title: "Click to see it full size",
         "data-testid": "picture",
+        onclick: () => openFullSize(src, name),
         onerror: (e) => e.target.replaceWith(el("div", { class: "job" }, "(this picture has expired)")),
       }),
     );
@@ -87,7 +122,14 @@ function renderMessage(m) {
     node.dataset.jobId = m.job.jobId;
     node.dataset.strength = String(m.job.strength);
     node.append(
-      el("div", { class: "job", "data-testid": "job" }, `strength ${m.job.strength} · seed ${m.job.seed}`),
+      el(
+        "div",
+        { class: "job", "data-testid": "job" },
+        `strength ${m.job.strength} · seed ${m.job.seed} · `,
+        m.image
+          ? el("a", { href: `/images/${m.image.sha}.png`, download: `${m.job.jobId}.png` }, "download")
+          : null,
+      ),
     );
   }
   if (m.controls.length) {
@@ -115,17 +157,24 @@ function renderMessage(m) {
 
 function renderReactions(m) {
   const box = el("div", { class: "reactions" });
+  const botId = state.info?.botId;
   for (const r of m.reactions) {
+    // The bot's own reactions are suggestions: shown without a count, so they do not look as if
+    // someone had already reacted. A count appears once people react.
+    const people = r.users.filter((u) => u !== botId).length;
+    const suggested = people === 0;
     box.append(
       el(
         "button",
         {
           type: "button",
-          class: r.users.includes(userId) ? "mine" : "",
+          class: [r.users.includes(userId) ? "mine" : "", suggested ? "suggested" : ""].join(" ").trim(),
+          title: suggested ? "Suggested: click to react" : undefined,
           "data-emoji": r.emoji,
+          "data-count": String(people),
           onclick: () => react(m, r.emoji),
         },
-        `${r.emoji} ${r.users.length}`,
+        suggested ? r.emoji : `${r.emoji} ${people}`,
       ),
     );
   }
@@ -196,7 +245,22 @@ function threadBox(rootId) {
   return box;
 }
 
+// An empty channel greets whoever opens it; the first message takes its place.
+function showGreeting() {
+  const g = state.info?.greeting;
+  if (!g || messages.size > 0 || $("greeting")) return;
+  $("messages").append(
+    el(
+      "section",
+      { id: "greeting", class: "greeting", "data-testid": "greeting" },
+      el("h2", {}, g.title),
+      ...g.lines.map((line) => richText(line, "greeting-line")),
+    ),
+  );
+}
+
 function upsert(m) {
+  $("greeting")?.remove();
   const old = messages.get(m.id);
   if (old && (old.editedAt ?? 0) > (m.editedAt ?? 0)) return;
   messages.set(m.id, m);
@@ -304,11 +368,13 @@ async function loadInfo() {
   const banner = $("demo-banner");
   banner.hidden = !state.info.isDemo;
   banner.textContent = state.info.isDemo ? `⚠️ ${state.info.demoNotice}` : "";
+  showGreeting();
 }
 
 async function loadHistory() {
   const { messages: list } = await (await fetch("/api/history")).json();
   for (const m of list) upsert(m);
+  showGreeting();
 }
 
 function connect() {

@@ -5,6 +5,7 @@ import {
   NO_IMAGE_IN_CHANNEL,
   tookNewestImageText,
 } from "../../../../core/messages.js";
+import { findNewestImage } from "../../../../core/newest-image.js";
 import { isBlank } from "../../../../core/text-length.js";
 import { parseEditText } from "../../parse-edit-text.js";
 import { slackOrigin } from "../../slack-origin.js";
@@ -25,8 +26,12 @@ export function editCommand(deps: ListenerDeps) {
         await respond({ response_type: "ephemeral", text: slackText(failedText(EMPTY_PROMPT)) });
         return;
       }
-      const found = await deps.locator.newestInChannel(command.channel_id);
-      if (!found) {
+      // Slash commands are never typed in a thread on Slack, so the rule's thread step does not apply.
+      const newest = await findNewestImage({
+        inChannel: () => deps.locator.newestInChannel(command.channel_id),
+      });
+      const found = newest?.image;
+      if (!newest || !found) {
         await respond({ response_type: "ephemeral", text: slackText(failedText(NO_IMAGE_IN_CHANNEL)) });
         return;
       }
@@ -37,7 +42,7 @@ export function editCommand(deps: ListenerDeps) {
         response_type: "ephemeral",
         // File name and display name are people's words: the whole sentence is escaped. The
         // permalink is a bare URL, which Slack links by itself.
-        text: slackText(tookNewestImageText(link ?? message.ts, file.name, sharedBy)),
+        text: slackText(tookNewestImageText(link ?? message.ts, file.name, sharedBy, newest.where)),
       });
       await deps.service.submit({
         origin: slackOrigin({
