@@ -226,9 +226,9 @@ describe("playground under attack", () => {
     const history = (await rawRequest(port, { path: "/api/history" })).json<{
       messages: PlaygroundMessage[];
     }>();
-    const last = history.messages.at(-1);
-    assert.equal(last?.image, undefined);
-    assert.match(last?.text ?? "", /📎 cat\.png/);
+    const mine = history.messages.findLast((m) => !m.author.bot);
+    assert.equal(mine?.image, undefined);
+    assert.match(mine?.text ?? "", /^look at this\n📎 cat\.png$/);
   });
 
   it("a real picture is stored once, normalised at the working size, and served", async () => {
@@ -238,7 +238,7 @@ describe("playground under attack", () => {
     const history = (await rawRequest(port, { path: "/api/history" })).json<{
       messages: PlaygroundMessage[];
     }>();
-    const sha = history.messages.at(-1)?.image?.sha;
+    const sha = history.messages.findLast((m) => !m.author.bot)?.image?.sha;
     assert.ok(sha);
     const stored = await stack.ctx.images.get(sha);
     assert.ok(stored);
