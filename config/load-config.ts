@@ -1,14 +1,18 @@
 import { config as loadDotenv } from "dotenv";
 import type { z } from "zod";
+import { redactRedisUrl } from "../src/queue/redis-url.js";
 import { type Config, toConfig } from "./config.js";
 import { ConfigError } from "./config-error.js";
 import { envSchema } from "./schema.js";
 
 function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
   const name = String(issue.path[0] ?? "(environment)");
-  const raw = env[name];
+  // A URL's password must not reach a log line or a terminal.
+  const raw = name.endsWith("_URL") && env[name] ? redactRedisUrl(env[name]) : env[name];
   const shown =
     raw === undefined ? "" : ` (got ${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)})`;
+  // A custom check words its whole sentence itself ("the port "6380x" is not a number...").
+  if (issue.code === "custom") return `${name}${shown}: ${issue.message}`;
   let allowed = issue.message;
   if (issue.code === "invalid_value" && "values" in issue) {
     allowed = `one of ${(issue.values as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
@@ -19,7 +23,8 @@ function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | und
   } else if (issue.code === "invalid_type") {
     allowed = issue.expected === "number" ? "a number" : `a ${issue.expected}`;
   }
-  return `${name}${shown}: must be ${allowed.replace(/^must be /i, "")}`;
+  // "must start with..." stands on its own; "a number" reads "must be a number".
+  return `${name}${shown}: ${/^must /i.test(allowed) ? allowed : `must be ${allowed}`}`;
 }
 
 /**

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { RedisUrlError } from "../src/queue/errors/redis-url-error.js";
+import { parseRedisUrl } from "../src/queue/redis-url.js";
 
 /**
  * Every setting rf-edit reads, in one schema, each documented in `.env.example` and the README's
@@ -51,11 +53,15 @@ export const envSchema = z.object({
     emptyToUndefined,
     z
       .string()
-      .regex(
-        /^(rediss?|redis-sentinel|redis-cluster):\/\//,
-        "must start with redis://, rediss://, redis-sentinel:// or redis-cluster://",
-      )
-      .default("redis://127.0.0.1:6379"),
+      .default("redis://127.0.0.1:6379")
+      .superRefine((url, ctx) => {
+        try {
+          parseRedisUrl(url);
+        } catch (err) {
+          if (!(err instanceof RedisUrlError)) throw err;
+          ctx.addIssue({ code: "custom", message: err.problem });
+        }
+      }),
   ),
   KEY_PREFIX: z.preprocess(
     emptyToUndefined,
@@ -127,6 +133,9 @@ export const envSchema = z.object({
   INVERSION_SEED: int(0, 0, 2 ** 31 - 1),
   WORKER_CONCURRENCY: int(1, 1, 64),
   STATUS_UPDATE_MS: int(2000, 100, 60_000),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 1000, 600_000),
+  NO_WORKER_NOTICE_MS: int(60_000, 0, 24 * 3600_000),
+  SWEEP_INTERVAL_MS: int(60_000, 100, 3600_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -2,24 +2,32 @@ import { ConfigError, loadConfig, misspelledSettings } from "../config/index.js"
 import { ModelLoadError } from "../gpu-worker/src/flux/errors/model-load-error.js";
 import { createLogger } from "./logger.js";
 import { startOps } from "./ops/start-ops.js";
-import { createRedis } from "./queue/redis-connection.js";
+import { RedisConfigError } from "./queue/errors/redis-config-error.js";
+import { createRedis, describeTarget, targetOf } from "./queue/redis-connection.js";
+import { waitForRedis } from "./queue/wait-for-redis.js";
+import { shutdownWithin } from "./runtime/bounded-shutdown.js";
 import { PlatformStartError } from "./runtime/errors/platform-start-error.js";
 import type { RunningBot } from "./runtime/start-bot.js";
 import type { RunningWorker } from "./runtime/start-worker.js";
+import { WaitingPage } from "./runtime/waiting-page.js";
+
+/** A setting the process cannot run with: said in one paragraph, without a stack trace. */
+function refuse(message: string): never {
+  process.stderr.write(`${message}\nSee .env.example for every setting.\n`);
+  process.exit(2);
+}
 
 /**
  * Starts the roles this process runs: `all` (bot and worker, the default), `bot`, or `worker`.
- * SIGTERM/SIGINT stop taking work, let the running edit finish (or hand it back), and close Redis.
+ * SIGTERM/SIGINT stop taking work, let the running edit finish (or hand it back), close Redis, and
+ * exit within SHUTDOWN_TIMEOUT_MS whatever Redis does.
  */
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\nSee .env.example for every setting.\n`);
-      process.exit(2);
-    }
+    if (err instanceof ConfigError) refuse(err.message);
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
@@ -31,21 +39,67 @@ async function main(): Promise<void> {
     );
   }
   const redis = createRedis(config.redisUrl, logger, "main");
-  // Ops endpoints first: /healthz answers (and /readyz says not ready) while Redis or the model loads.
-  const ops = await startOps(config, redis, logger);
-  // Wait for Redis with a readable message instead of crashing: it may simply not be up yet.
-  while (true) {
-    try {
-      await redis.ping();
-      break;
-    } catch {
-      logger.warn({ redisUrl: config.redisUrl.replace(/\/\/[^@]*@/, "//***@") }, "waiting for Redis…");
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  }
+  const target = targetOf(redis);
+  const where = target ? describeTarget(target) : "REDIS_URL";
 
   let worker: RunningWorker | undefined;
   let bot: RunningBot | undefined;
+  let waiting: WaitingPage | undefined;
+  let ops: Awaited<ReturnType<typeof startOps>> | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const ms = config.shutdownTimeoutMs;
+    logger.info({ signal, timeoutMs: ms }, "shutting down");
+    const { unclosed } = await shutdownWithin(
+      ms,
+      [
+        { name: "the waiting page", close: async () => waiting?.close() },
+        // Platforms first: no new work is taken while the running edit finishes.
+        { name: "the bot (platforms and deliveries)", close: async () => bot?.stop() },
+        {
+          name: "the GPU worker (its running edit is handed back to the queue)",
+          // Most of the budget goes to the running edit; the rest to closing its connections.
+          close: async (left) => worker?.stop(Math.max(0, left - 2000)),
+        },
+        { name: "the ops endpoints", close: async () => ops?.stop() },
+        {
+          name: "the Redis connection",
+          close: async () => void (await redis.quit()),
+          force: () => redis.disconnect(),
+        },
+      ],
+      logger,
+    );
+    if (unclosed.length > 0) {
+      logger.warn({ unclosed }, `stopped within ${ms} ms; could not close cleanly: ${unclosed.join("; ")}`);
+      redis.disconnect();
+    } else logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("unhandledRejection", (err) => logger.error({ err }, "unhandled rejection"));
+
+  // Ops endpoints first: /healthz answers (and /readyz says not ready) while Redis or the model loads.
+  ops = await startOps(config, redis, logger);
+  const runsPlayground = (config.role === "all" || config.role === "bot") && config.playground.enabled;
+  if (runsPlayground) {
+    waiting = new WaitingPage(where);
+    if (!(await waiting.listen(config.playground.port, config.playground.host))) waiting = undefined;
+  }
+  logger.info(`connecting to Redis at ${where}`);
+  try {
+    await waitForRedis(redis, (reason) => waiting?.setReason(reason));
+  } catch (err) {
+    if (err instanceof RedisConfigError) refuse(`rf-edit cannot start: ${err.message}`);
+    throw err;
+  }
+  await waiting?.close();
+  waiting = undefined;
+  if (stopping) return;
+
   if (config.role === "all" || config.role === "worker") {
     const { startWorker } = await import("./runtime/start-worker.js");
     worker = await startWorker(config, redis, logger);
@@ -56,21 +110,6 @@ async function main(): Promise<void> {
     bot = await startBot(config, redis, logger);
     ops.watchBot(bot);
   }
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    await bot?.stop().catch((err) => logger.error({ err }, "bot did not stop cleanly"));
-    await worker?.stop().catch((err) => logger.error({ err }, "worker did not stop cleanly"));
-    await ops.stop().catch((err) => logger.warn({ err }, "ops endpoints did not stop cleanly"));
-    redis.disconnect();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("unhandledRejection", (err) => logger.error({ err }, "unhandled rejection"));
 }
 
 main().catch((err) => {

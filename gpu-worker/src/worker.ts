@@ -1,12 +1,12 @@
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Config } from "../../config/index.js";
-import { WORKER_FAILED } from "../../src/core/messages.js";
 import { ImageError } from "../../src/images/errors/image-error.js";
 import type { Logger } from "../../src/logger.js";
 import { CancelBus } from "../../src/queue/cancel-bus.js";
 import { DeliveryQueue } from "../../src/queue/delivery-queue.js";
 import { EDIT_JOB_ATTEMPTS } from "../../src/queue/edit-queue.js";
-import { ImageStore } from "../../src/queue/image-store.js";
+import { failureNotice } from "../../src/queue/failure-notice.js";
+import { ImageStore, sha256Hex } from "../../src/queue/image-store.js";
 import { JobRecords } from "../../src/queue/job-records.js";
 import {
   describeInvalid,
@@ -16,6 +16,8 @@ import {
 } from "../../src/queue/job-schemas.js";
 import { bullPrefix, EDIT_QUEUE, KeyNames } from "../../src/queue/queue-names.js";
 import { duplicateRedis, type RedisLike } from "../../src/queue/redis-connection.js";
+import { ReplicaAck } from "../../src/queue/replica-ack.js";
+import { ThrottledErrorLog } from "../../src/queue/throttled-error-log.js";
 import { RedisInversionCache } from "./cache.js";
 import { editImage } from "./flux/edit-image.js";
 import { PromptTooLongError } from "./flux/errors/prompt-too-long-error.js";
@@ -31,6 +33,12 @@ const PROGRESS_MIN_INTERVAL_MS = 250;
  */
 export const LOCK_DURATION_MS = 15_000;
 export const STALLED_INTERVAL_MS = 10_000;
+
+/**
+ * A failure notice that cannot be queued (Redis full for a moment) is tried again after these
+ * pauses; past them the bot's sweep finds the ended job and tells its thread.
+ */
+export const NOTICE_RETRY_DELAYS_MS = [500, 1000, 2000, 4000];
 
 export interface EditWorkerOptions {
   config: Config;
@@ -68,7 +76,9 @@ export class EditWorker {
   private readonly cancelBus: CancelBus;
   private readonly subscriber: RedisLike;
   private readonly workerConnection: RedisLike;
+  private readonly durability: ReplicaAck;
   private unsubscribe?: () => Promise<void>;
+  private closing = false;
   transformerCalls = 0;
 
   constructor(private readonly o: EditWorkerOptions) {
@@ -79,6 +89,7 @@ export class EditWorker {
     this.deliveries = new DeliveryQueue(redis, config.keyPrefix, o.logger);
     this.cancelBus = new CancelBus(redis, this.keys);
     this.cache = new RedisInversionCache(redis, this.keys, config.limits.cacheTtlSeconds);
+    this.durability = new ReplicaAck(redis, { logger: o.logger });
     this.subscriber = duplicateRedis(redis, o.logger, "cancel-subscriber");
     this.workerConnection = duplicateRedis(redis, o.logger, "worker");
     this.worker = new Worker(EDIT_QUEUE, (job, _token, signal) => this.process(job, signal), {
@@ -91,7 +102,9 @@ export class EditWorker {
       autorun: o.autorun ?? true,
     });
     this.worker.on("failed", (job, err) => void this.onFailed(job, err));
-    this.worker.on("error", (err) => o.logger.error({ err }, "edit worker error"));
+    // During an outage BullMQ reports every failed poll; one line in words per 10 s is enough.
+    const errors = new ThrottledErrorLog(o.logger, "edit worker");
+    this.worker.on("error", (err) => errors.report(err));
   }
 
   async start(): Promise<void> {
@@ -123,6 +136,13 @@ export class EditWorker {
     const data = parsed.data;
     const log = this.o.logger.child({ jobId: data.jobId });
     if (await this.cancelBus.isCancelled(data.jobId)) return this.cancelled(data, log);
+    // A failover can roll back the job's completion but not its delivery (confirmed on a replica):
+    // the job then comes back; its outcome is already known, so it is not done twice.
+    const record = await this.records.get(data.jobId);
+    if (record && (record.status === "done" || record.status === "failed" || record.status === "cancelled")) {
+      log.info({ status: record.status }, "edit already ended (replayed after a failover); not run again");
+      return { status: record.status };
+    }
 
     await this.records.update(data.jobId, { status: "running" });
     const image = await this.images.get(data.imageKey);
@@ -168,7 +188,7 @@ export class EditWorker {
     this.transformerCalls += out.transformerCalls;
 
     const result: EditResultData = {
-      imageKey: await this.images.put(out.png),
+      imageKey: sha256Hex(out.png),
       width: out.width,
       height: out.height,
       totalMs: Math.round(out.totalMs),
@@ -179,13 +199,18 @@ export class EditWorker {
       modelName: out.model.name,
       isDemo: out.model.isDemo,
     };
-    await this.deliveries.add({
-      v: 1,
-      deliveryId: data.jobId,
-      job: data,
-      status: "done",
-      result,
-      finishedAt: Date.now(),
+    const finishedAt = Date.now();
+    // Image and delivery on a replica before the job counts as done, redone after a failover.
+    await this.durability.confirm("the result", async () => {
+      await this.images.put(out.png);
+      await this.deliveries.add({
+        v: 1,
+        deliveryId: data.jobId,
+        job: data,
+        status: "done",
+        result,
+        finishedAt,
+      });
     });
     log.info(
       {
@@ -201,13 +226,10 @@ export class EditWorker {
   }
 
   private async cancelled(data: EditJob, log: Logger): Promise<{ status: string }> {
-    await this.deliveries.add({
-      v: 1,
-      deliveryId: data.jobId,
-      job: data,
-      status: "cancelled",
-      finishedAt: Date.now(),
-    });
+    const finishedAt = Date.now();
+    await this.durability.confirm("the cancel notice", () =>
+      this.deliveries.add({ v: 1, deliveryId: data.jobId, job: data, status: "cancelled", finishedAt }),
+    );
     log.info("edit cancelled");
     return { status: "cancelled" };
   }
@@ -224,20 +246,38 @@ export class EditWorker {
     }
     const parsed = editJobSchema.safeParse(job.data);
     if (!parsed.success) return;
-    const unrecoverable = err instanceof UnrecoverableError || err.name === "UnrecoverableError";
-    const userMessage = unrecoverable && !err.message.startsWith("malformed") ? err.message : WORKER_FAILED;
-    this.o.logger.error({ err, jobId: job.id }, "edit failed");
-    try {
-      await this.deliveries.add({
-        v: 1,
-        deliveryId: parsed.data.jobId,
-        job: parsed.data,
-        status: "failed",
-        error: { code: unrecoverable ? "bad_input" : "worker_failed", userMessage },
-        finishedAt: Date.now(),
-      });
-    } catch (e) {
-      this.o.logger.error({ err: e, jobId: job.id }, "could not queue the failure notice");
+    const notice = failureNotice(err);
+    if (notice.code === "bad_input")
+      this.o.logger.info({ jobId: job.id, reason: err.message }, "edit refused");
+    else this.o.logger.error({ err, jobId: job.id }, "edit failed");
+    const delivery = {
+      v: 1 as const,
+      deliveryId: parsed.data.jobId,
+      job: parsed.data,
+      status: "failed" as const,
+      error: notice,
+      finishedAt: Date.now(),
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // Confirmed on a replica like every notice a person is told about (docs/operations.md).
+        await this.durability.confirm("the failure notice", () => this.deliveries.add(delivery));
+        return;
+      } catch (e) {
+        const delay = NOTICE_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined || this.closing) {
+          this.o.logger.error(
+            { err: e, jobId: job.id },
+            "could not queue the failure notice; the bot's sweep will tell the thread",
+          );
+          return;
+        }
+        this.o.logger.warn(
+          { err: e, jobId: job.id, retryInMs: delay },
+          "could not queue the failure notice yet",
+        );
+        await new Promise((r) => setTimeout(r, delay).unref());
+      }
     }
   }
 
@@ -246,6 +286,7 @@ export class EditWorker {
    * lock lapses and another worker takes it over).
    */
   async close(graceMs = 30_000): Promise<void> {
+    this.closing = true;
     await this.unsubscribe?.();
     const graceful = this.worker.close();
     const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs).unref());

@@ -1,5 +1,7 @@
 import type { Job, Worker } from "bullmq";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { ConnectionWatch } from "../queue/connection-watch.js";
+import { failureNotice } from "../queue/failure-notice.js";
 import type { DeliveryJob } from "../queue/job-schemas.js";
 import { resultSchema } from "../queue/job-schemas.js";
 
@@ -10,6 +12,19 @@ export type QueueCounter = () => Promise<Record<string, number>>;
 export interface CacheCounters {
   hits: number;
   misses: number;
+}
+
+/** A scrape must answer while Redis is away: queue counts slower than this keep their last values. */
+const COUNT_TIMEOUT_MS = 1000;
+
+function within<T>(ms: number, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("timed out")), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 const SECONDS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600];
@@ -26,6 +41,8 @@ export class OpsMetrics {
   private readonly queueCounters: { queue: string; count: QueueCounter }[] = [];
   private readonly caches: CacheCounters[] = [];
   private cacheSeen = { hits: 0, misses: 0 };
+  private readonly redisWatches: ConnectionWatch[] = [];
+  private failoversSeen = 0;
 
   readonly queueDepth = new Gauge({
     name: "rf_edit_queue_jobs",
@@ -33,11 +50,42 @@ export class OpsMetrics {
     labelNames: ["queue", "state"],
     registers: [this.registry],
     collect: async () => {
-      this.queueDepth.reset();
-      for (const { queue, count } of this.queueCounters) {
-        for (const [state, n] of Object.entries(await count())) this.queueDepth.set({ queue, state }, n);
-      }
+      // Last known values stay while Redis does not answer; rf_edit_redis_up says they are stale.
+      await Promise.all(
+        this.queueCounters.map(async ({ queue, count }) => {
+          const counts = await within(COUNT_TIMEOUT_MS, count()).catch(() => null);
+          if (!counts) return;
+          for (const [state, n] of Object.entries(counts)) this.queueDepth.set({ queue, state }, n);
+        }),
+      );
     },
+  });
+
+  readonly redisUp = new Gauge({
+    name: "rf_edit_redis_up",
+    help: "1 while this process's Redis connection is up, 0 during an outage or failover (queue gauges then show last known values).",
+    registers: [this.registry],
+    collect: () => {
+      if (this.redisWatches.length > 0) this.redisUp.set(this.redisWatches.every((w) => w.up) ? 1 : 0);
+    },
+  });
+
+  readonly redisFailovers = new Counter({
+    name: "rf_edit_redis_failovers_total",
+    help: "Redis failovers this process has seen (its connection moved to a new master).",
+    registers: [this.registry],
+    collect: () => {
+      const seen = this.redisWatches.reduce((n, w) => Math.max(n, w.failovers), 0);
+      if (seen > this.failoversSeen) this.redisFailovers.inc(seen - this.failoversSeen);
+      this.failoversSeen = seen;
+    },
+  });
+
+  readonly failoverRefusals = new Counter({
+    name: "rf_edit_requests_refused_by_failover_total",
+    help: "Requests answered 'busy, try again in a moment' because Redis was failing over or unreachable, by platform.",
+    labelNames: ["platform"],
+    registers: [this.registry],
   });
 
   readonly waitSeconds = new Histogram({
@@ -124,6 +172,12 @@ export class OpsMetrics {
     // Both series exist from the start, so a rate() over them works before the first lookup.
     this.cacheLookups.inc({ result: "hit" }, 0);
     this.cacheLookups.inc({ result: "miss" }, 0);
+    this.redisFailovers.inc(0);
+  }
+
+  /** Follows a Redis connection for rf_edit_redis_up and rf_edit_redis_failovers_total. */
+  watchRedis(watch: ConnectionWatch): void {
+    this.redisWatches.push(watch);
   }
 
   addQueue(queue: string, count: QueueCounter): void {
@@ -159,13 +213,15 @@ export class OpsMetrics {
   jobFailed(job: Pick<Job, "attemptsMade" | "opts"> | undefined, err: Error): void {
     const unrecoverable = err.name === "UnrecoverableError";
     const final = unrecoverable || (job ? job.attemptsMade >= (job.opts.attempts ?? 1) : true);
-    const reason = unrecoverable ? "bad_input" : final ? "worker_failed" : "retrying";
+    // BullMQ fails a job whose worker kept vanishing with an UnrecoverableError too: that is ours.
+    const reason = final ? failureNotice(err).code : "retrying";
     this.failuresTotal.inc({ reason });
     if (final) this.jobsTotal.inc({ outcome: "failed" });
   }
 
   requestRefused(reason: string, platform: string): void {
     this.refusalsTotal.inc({ reason, platform });
+    if (reason === "redis_failover") this.failoverRefusals.inc({ platform });
   }
 
   deliveryHandled(delivery: DeliveryJob, outcome: "delivered" | "error"): void {

@@ -11,9 +11,9 @@ import { bullPrefix, DELIVERY_QUEUE, EDIT_QUEUE } from "../queue/queue-names.js"
 import type { RedisLike } from "../queue/redis-connection.js";
 import { adminAuth } from "./admin-auth.js";
 import type { OpsMetrics } from "./metrics.js";
+import { checkRedisHealth } from "./redis-health.js";
 
 export const DASHBOARD_PATH = "/admin/queues";
-const REDIS_CHECK_TIMEOUT_MS = 2000;
 
 /** A part of the process readiness depends on: true while it is up and taking work. */
 export type ReadinessCheck = () => boolean | Promise<boolean>;
@@ -27,7 +27,10 @@ export class OpsServer {
   private readonly app = express();
   private readonly queues: Queue[];
   private readonly checks = new Map<string, ReadinessCheck | null>();
-  /** Facts /readyz shows next to the checks, e.g. the execution provider each model part runs on. */
+  /**
+   * Facts /readyz shows next to the checks without failing on them, e.g. the execution provider each
+   * model part runs on, or whether any GPU worker is online (read at each request when a function).
+   */
   private readonly details = new Map<string, unknown>();
   private server?: Server;
 
@@ -47,6 +50,8 @@ export class OpsServer {
       (name) => new Queue(name, { connection: d.redis, prefix }),
     );
     for (const q of this.queues) {
+      // Without a listener BullMQ prints each connection error raw; the connection logs outages in words.
+      q.on("error", (err) => d.logger.debug({ err }, "ops queue: Redis error"));
       d.metrics.addQueue(q.name, () =>
         q.getJobCounts("wait", "prioritized", "active", "delayed", "completed", "failed"),
       );
@@ -67,9 +72,20 @@ export class OpsServer {
     this.app.get("/readyz", async (_req, res) => {
       const parts = await this.readiness();
       const ready = Object.values(parts).every(Boolean);
-      res
-        .status(ready ? 200 : 503)
-        .json({ status: ready ? "ready" : "not ready", parts, ...Object.fromEntries(this.details) });
+      const details: Record<string, unknown> = {};
+      for (const [name, value] of this.details) {
+        try {
+          details[name] = typeof value === "function" ? value() : value;
+        } catch {
+          details[name] = null;
+        }
+      }
+      res.status(ready ? 200 : 503).json({
+        status: ready ? "ready" : "not ready",
+        parts,
+        ...details,
+        ...(this.redisReason ? { redis: this.redisReason } : {}),
+      });
     });
     if (d.config.adminToken) this.mountDashboard(d.config.adminToken);
     // Anything else, the dashboard too when ADMIN_TOKEN is unset: nothing here.
@@ -94,12 +110,18 @@ export class OpsServer {
     this.checks.set(part, check);
   }
 
+  /** A fact for /readyz: a value, or a function read at each request. */
   setDetail(name: string, value: unknown): void {
     this.details.set(name, value);
   }
 
+  /** Why Redis is not ready, from the last check (undefined when it is). */
+  private redisReason?: string;
+
   async readiness(): Promise<Record<string, boolean>> {
-    const out: Record<string, boolean> = { redis: await this.redisAnswers() };
+    const health = await checkRedisHealth(this.d.redis);
+    this.redisReason = health.reason;
+    const out: Record<string, boolean> = { redis: health.ok };
     for (const [part, check] of this.checks) {
       try {
         out[part] = check ? await check() : false;
@@ -108,20 +130,6 @@ export class OpsServer {
       }
     }
     return out;
-  }
-
-  private async redisAnswers(): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("redis ping timed out")), REDIS_CHECK_TIMEOUT_MS);
-      });
-      return (await Promise.race([this.d.redis.ping(), timeout])) === "PONG";
-    } catch {
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private mountDashboard(token: string): void {

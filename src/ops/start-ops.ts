@@ -1,5 +1,7 @@
 import type { Config } from "../../config/index.js";
+import { NO_WORKER_ONLINE } from "../core/messages.js";
 import type { Logger } from "../logger.js";
+import { watchOf } from "../queue/connection-watch.js";
 import type { RedisLike } from "../queue/redis-connection.js";
 import type { RunningBot } from "../runtime/start-bot.js";
 import type { RunningWorker } from "../runtime/start-worker.js";
@@ -34,6 +36,7 @@ export async function startOps(
   options: { port?: number; host?: string } = {},
 ): Promise<RunningOps> {
   const metrics = new OpsMetrics();
+  metrics.watchRedis(watchOf(redis));
   const server = new OpsServer({ config, redis, metrics, logger, parts: partsOf(config.role) });
   const port = await server.listen(options.port ?? config.metricsPort, options.host);
   return {
@@ -50,6 +53,10 @@ export async function startOps(
       bot.ctx.onDelivery((delivery, outcome) => metrics.deliveryHandled(delivery, outcome));
       bot.ctx.onRefused((reason, platform) => metrics.requestRefused(reason, platform));
       server.setReady("bot", () => bot.ctx.deliveriesRunning());
+      server.setDetail("gpuWorkers", () => {
+        const r = bot.ctx.workers.report();
+        return { ...r, ...(r.noneForAWhile ? { note: NO_WORKER_ONLINE } : {}) };
+      });
     },
     async stop() {
       await server.close();

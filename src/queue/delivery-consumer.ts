@@ -3,6 +3,8 @@ import type { Logger } from "../logger.js";
 import { type DeliveryJob, deliveryJobSchema, describeInvalid } from "./job-schemas.js";
 import { bullPrefix, DELIVERY_QUEUE, type KeyNames } from "./queue-names.js";
 import type { RedisLike } from "./redis-connection.js";
+import type { ReplicaAck } from "./replica-ack.js";
+import { ThrottledErrorLog } from "./throttled-error-log.js";
 
 export type DeliveryHandler = (delivery: DeliveryJob) => Promise<void>;
 
@@ -15,6 +17,8 @@ const DELIVERED_TTL_SECONDS = 30 * 24 * 3600;
  */
 export class DeliveryConsumer {
   readonly worker: Worker;
+  /** Deliveries being posted by this bot now: a second copy of one waits for the first. */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(
     connection: RedisLike,
@@ -23,7 +27,16 @@ export class DeliveryConsumer {
     keyPrefix: string,
     private readonly handler: DeliveryHandler,
     private readonly logger: Logger,
-    options: { concurrency?: number; autorun?: boolean } = {},
+    private readonly options: {
+      concurrency?: number;
+      autorun?: boolean;
+      durability?: ReplicaAck;
+      /**
+       * Deliveries whose whole posting may be redone after a failover (the platform keeps its
+       * messages in Redis and posts idempotently: the playground). Others confirm only their mark.
+       */
+      redoable?: (delivery: DeliveryJob) => boolean;
+    } = {},
   ) {
     this.worker = new Worker(DELIVERY_QUEUE, (job) => this.process(job.data, job.id ?? "?"), {
       connection,
@@ -31,6 +44,9 @@ export class DeliveryConsumer {
       concurrency: options.concurrency ?? 8,
       autorun: options.autorun ?? true,
       lockDuration: 60_000,
+      // After a lost Redis connection BullMQ retries finishing a job after this pause; its 15 s
+      // default would leave a posted result unfinished (its status not updated) for that long.
+      runRetryDelay: 2000,
     });
     this.worker.on("failed", (job, err) => {
       // A malformed delivery was already logged with its reason; only real give-ups are errors here.
@@ -47,7 +63,8 @@ export class DeliveryConsumer {
           "delivery failed; will retry",
         );
     });
-    this.worker.on("error", (err) => this.logger.error({ err }, "delivery consumer error"));
+    const errors = new ThrottledErrorLog(this.logger, "delivery consumer");
+    this.worker.on("error", (err) => errors.report(err));
   }
 
   private async process(raw: unknown, bullId: string): Promise<"delivered" | "duplicate"> {
@@ -60,13 +77,42 @@ export class DeliveryConsumer {
       throw new UnrecoverableError(`malformed delivery: ${describeInvalid(parsed.error)}`);
     }
     const delivery = parsed.data;
+    // A failover can roll back BullMQ's move of a delivery to "active" (it is not waited for), so
+    // the same delivery can be handed out again while the first copy is still being posted.
+    const id = delivery.deliveryId;
+    while (this.inFlight.has(id)) await this.inFlight.get(id)?.catch(() => undefined);
+    const work = this.deliver(delivery);
+    this.inFlight.set(id, work);
+    try {
+      return await work;
+    } finally {
+      if (this.inFlight.get(id) === work) this.inFlight.delete(id);
+    }
+  }
+
+  private async deliver(delivery: DeliveryJob): Promise<"delivered" | "duplicate"> {
     const key = this.keys.delivered(delivery.deliveryId);
     if (await this.redis.exists(key)) {
       this.logger.info({ deliveryId: delivery.deliveryId }, "delivery already posted; skipped");
       return "duplicate";
     }
-    await this.handler(delivery);
-    await this.redis.set(key, String(Date.now()), "EX", DELIVERED_TTL_SECONDS);
+    const mark = async () => {
+      await this.redis.set(key, String(Date.now()), "EX", DELIVERED_TTL_SECONDS);
+    };
+    const durability = this.options.durability;
+    // On a replica before the delivery counts as done: the mark must outlive a failover, or a
+    // replayed delivery would post the result again. A platform whose messages live in Redis has
+    // them confirmed too, by redoing the whole (idempotent) posting on the new master.
+    if (durability && this.options.redoable?.(delivery))
+      await durability.confirm("the delivery", async () => {
+        await this.handler(delivery);
+        await mark();
+      });
+    else {
+      await this.handler(delivery);
+      if (durability) await durability.confirm("the delivery mark", mark);
+      else await mark();
+    }
     this.logger.info(
       {
         deliveryId: delivery.deliveryId,

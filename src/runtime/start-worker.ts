@@ -13,7 +13,8 @@ export interface RunningWorker {
   model: FluxModel;
   /** The shared prompt-embedding cache; absent when PROMPT_CACHE_TTL_SECONDS is 0. */
   promptCache?: RedisPromptCache;
-  stop(): Promise<void>;
+  /** Lets the running edit finish for up to `graceMs`, then hands it back to the queue. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Loads the model (the tiny demo model when MODEL_DIR is unset) and starts taking edit jobs. */
@@ -47,8 +48,8 @@ export async function startWorker(
     worker,
     model: flux,
     promptCache,
-    async stop() {
-      await worker.close();
+    async stop(graceMs?: number) {
+      await worker.close(graceMs);
       if (!model) await flux.close();
     },
   };

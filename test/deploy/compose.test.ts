@@ -12,6 +12,8 @@ const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
 
 interface Service {
   image?: string;
+  profiles?: string[];
+  entrypoint?: string[];
   build?: { context: string; dockerfile: string };
   command?: string[];
   environment?: Record<string, string>;
@@ -52,8 +54,55 @@ function containerPort(mapping: string): number {
 }
 
 describe("docker-compose.yml and the Dockerfiles", () => {
-  it("runs redis, bot and gpu-worker", () => {
-    assert.deepEqual(Object.keys(compose.services).sort(), ["bot", "gpu-worker", "redis"]);
+  it("runs redis, bot and gpu-worker (the HA example only with --profile ha)", () => {
+    const always = Object.entries(compose.services).filter(([, s]) => !s.profiles);
+    assert.deepEqual(always.map(([name]) => name).sort(), ["bot", "gpu-worker", "redis"]);
+  });
+
+  describe("the HA example (docs/operations.md)", () => {
+    const ha = Object.entries(compose.services).filter(([, s]) => s.profiles?.includes("ha"));
+    const names = ha.map(([name]) => name).sort();
+    const arg = (s: Service, flag: string) => {
+      const cmd = s.command ?? [];
+      return cmd.includes(flag) ? cmd[cmd.indexOf(flag) + 1] : undefined;
+    };
+
+    it("is a master, a replica of it and three Sentinels", () => {
+      assert.deepEqual(names, ["redis-master", "redis-replica", "sentinel-1", "sentinel-2", "sentinel-3"]);
+      assert.equal(arg(compose.services["redis-replica"], "--replicaof"), "redis-master");
+    });
+
+    for (const name of ["redis-master", "redis-replica"])
+      it(`${name}: refuses writes without a replica (min-replicas), persists, never evicts`, () => {
+        const s = compose.services[name];
+        assert.match(s.image ?? "", /^redis:7/);
+        assert.equal(arg(s, "--min-replicas-to-write"), "1");
+        assert.ok(Number(arg(s, "--min-replicas-max-lag")) > 0);
+        assert.equal(arg(s, "--appendonly"), "yes");
+        assert.equal(arg(s, "--maxmemory-policy"), "noeviction");
+        const volume = (s.volumes ?? []).find((v) => typeof v === "string" && v.endsWith(":/data"));
+        assert.ok(typeof volume === "string" && volume.split(":")[0] in compose.volumes);
+      });
+
+    it("Sentinels: quorum 2 of 3, a failover well inside the 30 s rf-edit rides out", () => {
+      for (const name of ["sentinel-1", "sentinel-2", "sentinel-3"]) {
+        const script = (compose.services[name].entrypoint ?? []).join(" ");
+        assert.match(script, /sentinel monitor mymaster redis-master 6379 2\b/);
+        assert.match(script, /--sentinel/);
+        const down = Number(/down-after-milliseconds mymaster (\d+)/.exec(script)?.[1]);
+        const timeout = Number(/failover-timeout mymaster (\d+)/.exec(script)?.[1]);
+        assert.ok(down > 0 && down <= 10_000, `down-after-milliseconds ${down}`);
+        assert.ok(timeout > 0 && timeout < 30_000, `failover-timeout ${timeout}`);
+      }
+    });
+
+    it("the Sentinel URL the docs give is a valid REDIS_URL", () => {
+      const docs = read("docs/operations.md");
+      const url = /redis-sentinel:\/\/sentinel-1:26379[^\s`]*/.exec(docs)?.[0];
+      assert.ok(url, "docs/operations.md gives the URL");
+      assert.equal(parseConfig({ REDIS_URL: url }).redisUrl, url);
+      assert.ok(read("docker-compose.yml").includes(url), "and so does docker-compose.yml");
+    });
   });
 
   it("Redis 7 with append-only persistence on a named volume, and no eviction", () => {

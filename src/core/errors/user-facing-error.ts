@@ -32,5 +32,8 @@ export type UserErrorCode =
   | "not_found"
   | "nothing_to_do"
   | "worker_failed"
+  | "storage_full"
   | "busy"
-  | "unavailable";
+  | "unavailable"
+  /** Redis is failing over or unreachable: nothing was queued, try again in a moment. */
+  | "redis_failover";

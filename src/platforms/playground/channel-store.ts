@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { KeyNames } from "../../queue/queue-names.js";
 import type { RedisLike } from "../../queue/redis-connection.js";
 import type { NewMessage, PlaygroundMessage } from "./playground-message.js";
@@ -31,6 +32,7 @@ export type ReactionOutcome = { added: boolean; message: PlaygroundMessage } | "
 export class ChannelStore {
   private readonly listeners = new Set<ChannelListener>();
   private readonly locks = new Map<string, Promise<unknown>>();
+  private lastSeq = 0;
 
   constructor(
     private readonly redis: RedisLike,
@@ -40,7 +42,7 @@ export class ChannelStore {
   ) {}
 
   private key(part: string): string {
-    // One hash tag per channel: the MULTI below touches all three keys, which Redis Cluster needs in one slot.
+    // One hash tag per channel: the MULTI below touches all its keys, which Redis Cluster needs in one slot.
     return `${this.keys.prefix}:playground:{${this.channelId}}:${part}`;
   }
 
@@ -49,19 +51,37 @@ export class ChannelStore {
     return () => this.listeners.delete(listener);
   }
 
-  async post(input: NewMessage): Promise<PlaygroundMessage> {
-    const seq = await this.redis.incr(this.key("seq"));
+  /**
+   * Adds a message. With `key`, posting again is harmless: the message keeps one id, and a second
+   * post returns the first (a delivery redone after a Redis failover must not show a result twice).
+   */
+  async post(input: NewMessage, opts: { key?: string } = {}): Promise<PlaygroundMessage> {
+    if (opts.key) {
+      const existing = await this.get(`m${opts.key}`);
+      if (existing) return existing;
+    }
+    const seq = this.nextSeq();
     const message: PlaygroundMessage = {
       controls: [],
       reactions: [],
       ...input,
-      id: `m${seq}`,
+      id: opts.key ? `m${opts.key}` : `m${seq}${randomBytes(3).toString("hex")}`,
       seq,
       createdAt: Date.now(),
     };
     await this.save(message);
     await this.trim();
     return message;
+  }
+
+  /**
+   * Time-ordered, never from a Redis counter: a failover can roll a counter back and hand out an id
+   * again, and a message would then overwrite another. Microseconds since the epoch, kept rising
+   * within this process; the random tail of the id keeps two bots apart.
+   */
+  private nextSeq(): number {
+    this.lastSeq = Math.max(Date.now() * 1000, this.lastSeq + 1);
+    return this.lastSeq;
   }
 
   async get(id: string): Promise<PlaygroundMessage | null> {
@@ -154,7 +174,6 @@ export class ChannelStore {
       .zadd(this.key("order"), String(message.seq), message.id)
       .expire(this.key("msgs"), this.ttlSeconds)
       .expire(this.key("order"), this.ttlSeconds)
-      .expire(this.key("seq"), this.ttlSeconds)
       .exec();
     const told = event ?? { type: "message", message };
     for (const listener of this.listeners) listener(told);

@@ -12,9 +12,9 @@ import {
   tookNewestImageText,
 } from "../../core/messages.js";
 import { findNewestImage } from "../../core/newest-image.js";
-import { RateLimiter } from "../../core/rate-limiter.js";
 import { actionFromControl, actionFromEmoji, parseControlId } from "../../core/rerun-action.js";
 import type { Origin } from "../../core/types.js";
+import { TokenBucket } from "../../queue/token-bucket.js";
 import type { BotContext } from "../../runtime/bot-context.js";
 import type { ChannelStore } from "./channel-store.js";
 import { parseCommand, parseEditArgs } from "./parse-command.js";
@@ -41,6 +41,8 @@ export interface ActionReply {
   jobId?: string;
   /** The HTTP status when it is not 200 (a refusal the page should not retry at once). */
   status?: number;
+  /** Redis was failing over: nothing was done, try again in a moment (HTTP 503). */
+  busy?: boolean;
 }
 
 /** A picture sent with a message: its body is read only once an intake slot is free. */
@@ -55,15 +57,15 @@ export interface Upload {
  * the job and the person.
  */
 export class PlaygroundActions {
-  private readonly reactionRate: RateLimiter;
-  private readonly allReactionsRate: RateLimiter;
+  private readonly reactionRate: TokenBucket;
+  private readonly allReactionsRate: TokenBucket;
 
   constructor(
     private readonly ctx: BotContext,
     private readonly store: ChannelStore,
   ) {
-    this.reactionRate = new RateLimiter(ctx.redis, REACTIONS_PER_MINUTE, REACTION_BURST);
-    this.allReactionsRate = new RateLimiter(ctx.redis, ALL_REACTIONS_PER_MINUTE, ALL_REACTIONS_BURST);
+    this.reactionRate = new TokenBucket(ctx.redis, REACTIONS_PER_MINUTE, REACTION_BURST);
+    this.allReactionsRate = new TokenBucket(ctx.redis, ALL_REACTIONS_PER_MINUTE, ALL_REACTIONS_BURST);
   }
 
   async post(user: PlaygroundUser, text: string, upload?: Upload, threadId?: string): Promise<ActionReply> {
@@ -138,7 +140,12 @@ export class PlaygroundActions {
         });
         return outcome.ok
           ? { ok: true, messageId: message.id, jobId: outcome.jobId }
-          : { ok: false, messageId: message.id, message: outcome.error.userMessage };
+          : {
+              ok: false,
+              messageId: message.id,
+              message: outcome.error.userMessage,
+              busy: outcome.error.code === "redis_failover" || undefined,
+            };
       }
     }
   }

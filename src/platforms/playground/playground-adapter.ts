@@ -69,7 +69,10 @@ export class PlaygroundAdapter implements PlatformAdapter {
     const replaced = origin.statusMessageId
       ? await this.store.update(origin.statusMessageId, (m) => ({ ...m, ...result }))
       : null;
-    const message = replaced ?? (await this.store.post({ threadId, author: BOT_AUTHOR, ...result }));
+    // Keyed by the job: a delivery redone after a Redis failover finds its result, never posts two.
+    const message =
+      replaced ??
+      (await this.store.post({ threadId, author: BOT_AUTHOR, ...result }, { key: `r${view.job.jobId}` }));
     // Same channel id the core links status messages under (thread first), so reactions find the job.
     const ref: MessageRef = {
       platform: "playground",

@@ -1,8 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEMO_BANNER, PLAYGROUND_GREETING, uploadTooLargeText } from "../../core/messages.js";
+import {
+  DEMO_BANNER,
+  PLAYGROUND_GREETING,
+  STORAGE_FULL,
+  STORE_BUSY,
+  uploadTooLargeText,
+} from "../../core/messages.js";
 import type { Logger } from "../../logger.js";
+import { isRedisUnavailable } from "../../queue/errors/redis-unavailable.js";
+import { isStorageFull } from "../../queue/redis-errors.js";
 import type { ChannelEvent, ChannelStore } from "./channel-store.js";
 import { RequestError } from "./errors/request-error.js";
 import { sniffImageType } from "./image-type.js";
@@ -236,7 +244,9 @@ export class PlaygroundServer {
 
   private reply(res: ServerResponse, reply: ActionReply): void {
     const { status, ...body } = reply;
-    this.json(res, status ?? 200, body);
+    // A failover or a full Redis is the server's state, not a refusal of this request: 503, as for a
+    // thrown one.
+    this.json(res, status ?? (reply.busy || reply.message === STORAGE_FULL ? 503 : 200), body);
   }
 
   private json(res: ServerResponse, status: number, body: unknown): void {
@@ -255,8 +265,15 @@ export class PlaygroundServer {
   private fail(res: ServerResponse, err: unknown): void {
     if (err instanceof RequestError) {
       this.json(res, err.status, { ok: false, message: err.userMessage });
+    } else if (isRedisUnavailable(err)) {
+      // A Redis failover is not the person's fault nor a bug: they can simply try again.
+      this.d.logger.warn({ reason: (err as Error).message }, "playground request met a Redis failover");
+      this.json(res, 503, { ok: false, busy: true, message: STORE_BUSY });
     } else if (err instanceof SyntaxError) {
       this.json(res, 400, { ok: false, message: "That request was not valid JSON." });
+    } else if (isStorageFull(err)) {
+      this.d.logger.warn("Redis is full (maxmemory): refused a playground request");
+      this.json(res, 503, { ok: false, message: STORAGE_FULL });
     } else {
       this.d.logger.error({ err }, "playground request failed");
       this.json(res, 500, { ok: false, message: "Something went wrong in the playground. Try again." });

@@ -1,7 +1,8 @@
-import type { RedisLike } from "../queue/redis-connection.js";
+import type { RedisLike } from "./redis-connection.js";
 
 /**
- * A token bucket per key, in Redis so every bot process shares it. Refill and take are one Lua
+ * A token bucket per key, in Redis so every bot process shares it (the playground's reaction
+ * limits; edit admission has its own script in RedisJobSlots). Refill and take are one Lua
  * script: two bot replicas can never both spend the last token.
  */
 const TAKE = `
@@ -26,7 +27,7 @@ redis.call('PEXPIRE', key, math.ceil(burst / rate) + 1000)
 return {allowed, waitMs}
 `;
 
-export class RateLimiter {
+export class TokenBucket {
   constructor(
     private readonly redis: RedisLike,
     private readonly perMinute: number,
