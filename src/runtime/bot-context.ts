@@ -4,6 +4,7 @@ import { DeliveryRouter } from "../core/delivery-router.js";
 import { EditService } from "../core/edit-service.js";
 import type { UserErrorCode } from "../core/errors/user-facing-error.js";
 import { ImageIntake } from "../core/image-intake.js";
+import { IntakeGate } from "../core/intake/intake-gate.js";
 import { failedText } from "../core/messages.js";
 import type { PlatformAdapter } from "../core/platform-adapter.js";
 import { StatusTracker } from "../core/status-tracker.js";
@@ -32,6 +33,8 @@ import { WorkerPresence } from "../queue/worker-presence.js";
 export class BotContext {
   readonly keys: KeyNames;
   readonly images: ImageStore;
+  /** The one way images enter the store: bounded, and only once they decode. */
+  readonly intake: ImageIntake;
   readonly records: JobRecords;
   readonly queue: EditQueue;
   readonly adapters = new Map<Platform, PlatformAdapter>();
@@ -61,6 +64,14 @@ export class BotContext {
     this.images = new ImageStore(redis, this.keys, config.limits.imageTtlSeconds);
     this.records = new JobRecords(redis, this.keys, config.limits.imageTtlSeconds);
     this.queue = new EditQueue(redis, config.keyPrefix, logger);
+    this.intake = new ImageIntake(
+      this.images,
+      config.limits,
+      new IntakeGate({
+        concurrency: config.limits.intakeConcurrency,
+        maxWaiting: config.limits.intakeQueue,
+      }),
+    );
     this.durability = new ReplicaAck(redis, { logger });
     const ranks = new StatusRanks(redis, this.keys);
     this.deliveries = new DeliveryQueue(redis, config.keyPrefix, logger);
@@ -87,7 +98,7 @@ export class BotContext {
       config,
       queue: this.queue,
       records: this.records,
-      intake: new ImageIntake(this.images, config.limits),
+      intake: this.intake,
       cancelBus: new CancelBus(redis, this.keys),
       admission: new Admission(this.slots, config.rerunPolicy),
       slots: this.slots,
