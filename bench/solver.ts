@@ -261,6 +261,9 @@ async function pipeline(size: number): Promise<void> {
     const sdeRef = await run("sde", "euler", 28, REFERENCE_STEPS);
     const sde: Record<string, Outcome> = { "euler 28": await run("sde", "euler", 28, 28) };
     rows.push(row("sde 28, euler inversion 28", sde["euler 28"], sdeRef, 28));
+    // The cheapest inversion Euler can make within the 40-call budget: the other way to spend it.
+    sde["euler 12"] = await run("sde", "euler", 28, 12);
+    rows.push(row("sde 28, euler inversion 12", sde["euler 12"], sdeRef, 28));
     for (const inv of [6, 8, 10, 12]) {
       sde[`midpoint ${inv}`] = await run("sde", "midpoint", 28, inv);
       rows.push(row(`sde 28, midpoint inversion ${inv}`, sde[`midpoint ${inv}`], sdeRef, 28));
