@@ -246,9 +246,9 @@ async function pipeline(size: number): Promise<void> {
     ];
 
     const odeRef = await run("ode", "euler", REFERENCE_STEPS, REFERENCE_STEPS);
-    // A second reference: the 200-step Euler one is itself first order, so past a point a better solver
-    // moves away from it. (With gamma > 0 the inversion's end converges only like steps^-gamma, so this
-    // one is no exact solution either: docs/algorithm.md, "Solvers".)
+    // A finer reference: the 200-step Euler one is itself first order, and with gamma > 0 its inversion
+    // keeps a residual at sigma 1 that shrinks only like steps^-gamma (docs/algorithm.md, "The
+    // inversion's end"), so closeness to it is partly closeness to Euler's own residual.
     const odeFine = await run("ode", "midpoint", FINE_STEPS, FINE_STEPS);
     const rows: string[][] = [];
     const latentError = (o: Outcome, ref: Outcome) => rmsDifference(o.latent, ref.latent);
