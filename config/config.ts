@@ -67,6 +67,10 @@ export interface Config {
   statusUpdateMs: number;
   /** SIGTERM to exit, whatever Redis does: the running edit finishes or is handed back within it. */
   shutdownTimeoutMs: number;
+  /** How long no GPU worker may be online before queued jobs say so. */
+  noWorkerNoticeMs: number;
+  /** How often the bot checks that every open job is still running or has been told its end. */
+  sweepIntervalMs: number;
 }
 
 /** Slack's file hosts follow its API host: a GovSlack or proxied API serves files from its own domain. */
@@ -152,5 +156,7 @@ export function toConfig(env: Env): Config {
     worker: { concurrency: env.WORKER_CONCURRENCY },
     statusUpdateMs: env.STATUS_UPDATE_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    noWorkerNoticeMs: env.NO_WORKER_NOTICE_MS,
+    sweepIntervalMs: env.SWEEP_INTERVAL_MS,
   };
 }

@@ -131,6 +131,8 @@ export const envSchema = z.object({
   WORKER_CONCURRENCY: int(1, 1, 64),
   STATUS_UPDATE_MS: int(2000, 100, 60_000),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 1000, 600_000),
+  NO_WORKER_NOTICE_MS: int(60_000, 0, 24 * 3600_000),
+  SWEEP_INTERVAL_MS: int(60_000, 100, 3600_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

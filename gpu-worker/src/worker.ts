@@ -1,11 +1,11 @@
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Config } from "../../config/index.js";
-import { WORKER_FAILED } from "../../src/core/messages.js";
 import { ImageError } from "../../src/images/errors/image-error.js";
 import type { Logger } from "../../src/logger.js";
 import { CancelBus } from "../../src/queue/cancel-bus.js";
 import { DeliveryQueue } from "../../src/queue/delivery-queue.js";
 import { EDIT_JOB_ATTEMPTS } from "../../src/queue/edit-queue.js";
+import { failureNotice } from "../../src/queue/failure-notice.js";
 import { ImageStore, sha256Hex } from "../../src/queue/image-store.js";
 import { JobRecords } from "../../src/queue/job-records.js";
 import {
@@ -33,6 +33,12 @@ const PROGRESS_MIN_INTERVAL_MS = 250;
  */
 export const LOCK_DURATION_MS = 15_000;
 export const STALLED_INTERVAL_MS = 10_000;
+
+/**
+ * A failure notice that cannot be queued (Redis full for a moment) is tried again after these
+ * pauses; past them the bot's sweep finds the ended job and tells its thread.
+ */
+export const NOTICE_RETRY_DELAYS_MS = [500, 1000, 2000, 4000];
 
 export interface EditWorkerOptions {
   config: Config;
@@ -72,6 +78,7 @@ export class EditWorker {
   private readonly workerConnection: RedisLike;
   private readonly durability: ReplicaAck;
   private unsubscribe?: () => Promise<void>;
+  private closing = false;
   transformerCalls = 0;
 
   constructor(private readonly o: EditWorkerOptions) {
@@ -239,23 +246,38 @@ export class EditWorker {
     }
     const parsed = editJobSchema.safeParse(job.data);
     if (!parsed.success) return;
-    const unrecoverable = err instanceof UnrecoverableError || err.name === "UnrecoverableError";
-    const userMessage = unrecoverable && !err.message.startsWith("malformed") ? err.message : WORKER_FAILED;
-    this.o.logger.error({ err, jobId: job.id }, "edit failed");
-    const finishedAt = Date.now();
-    try {
-      await this.durability.confirm("the failure notice", () =>
-        this.deliveries.add({
-          v: 1,
-          deliveryId: parsed.data.jobId,
-          job: parsed.data,
-          status: "failed",
-          error: { code: unrecoverable ? "bad_input" : "worker_failed", userMessage },
-          finishedAt,
-        }),
-      );
-    } catch (e) {
-      this.o.logger.error({ err: e, jobId: job.id }, "could not queue the failure notice");
+    const notice = failureNotice(err);
+    if (notice.code === "bad_input")
+      this.o.logger.info({ jobId: job.id, reason: err.message }, "edit refused");
+    else this.o.logger.error({ err, jobId: job.id }, "edit failed");
+    const delivery = {
+      v: 1 as const,
+      deliveryId: parsed.data.jobId,
+      job: parsed.data,
+      status: "failed" as const,
+      error: notice,
+      finishedAt: Date.now(),
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // Confirmed on a replica like every notice a person is told about (docs/operations.md).
+        await this.durability.confirm("the failure notice", () => this.deliveries.add(delivery));
+        return;
+      } catch (e) {
+        const delay = NOTICE_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined || this.closing) {
+          this.o.logger.error(
+            { err: e, jobId: job.id },
+            "could not queue the failure notice; the bot's sweep will tell the thread",
+          );
+          return;
+        }
+        this.o.logger.warn(
+          { err: e, jobId: job.id, retryInMs: delay },
+          "could not queue the failure notice yet",
+        );
+        await new Promise((r) => setTimeout(r, delay).unref());
+      }
     }
   }
 
@@ -264,6 +286,7 @@ export class EditWorker {
    * lock lapses and another worker takes it over).
    */
   async close(graceMs = 30_000): Promise<void> {
+    this.closing = true;
     await this.unsubscribe?.();
     const graceful = this.worker.close();
     const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs).unref());

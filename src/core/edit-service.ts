@@ -6,25 +6,33 @@ import type { EditQueue } from "../queue/edit-queue.js";
 import { isRedisUnavailable } from "../queue/errors/redis-unavailable.js";
 import type { JobRecord, JobRecords } from "../queue/job-records.js";
 import type { EditJob, EditSpec } from "../queue/job-schemas.js";
-import type { KeyNames } from "../queue/queue-names.js";
-import { FAILOVER_RIDE_OUT_MS, type RedisLike } from "../queue/redis-connection.js";
+import type { JobSlots } from "../queue/job-slots.js";
+import { FAILOVER_RIDE_OUT_MS } from "../queue/redis-connection.js";
+import { isStorageFull } from "../queue/redis-errors.js";
 import type { ReplicaAck } from "../queue/replica-ack.js";
 import { QUEUED_RANK, type StatusRanks } from "../queue/status-ranks.js";
+import type { Admission } from "./admission.js";
 import type { EditRequest } from "./edit-request.js";
 import { type UserErrorCode, UserFacingError } from "./errors/user-facing-error.js";
 import type { ImageIntake } from "./image-intake.js";
 import {
+  alreadyEndedText,
+  CANCELLED_BEFORE_START,
+  CANCELLED_WORKER_GONE,
+  CANCELLING,
   cancelledText,
   EMPTY_PROMPT,
+  ENDED_UNNOTICED,
   formatStrength,
+  NO_WORKER_ONLINE,
   ODE_NEW_SEED,
+  QUEUE_UNAVAILABLE,
   queuedText,
+  STORAGE_FULL,
   STORE_BUSY,
   submittedText,
 } from "./messages.js";
-import { mayCancel, mayRerun } from "./permissions.js";
 import type { PlatformAdapter, StatusView } from "./platform-adapter.js";
-import type { RateLimiter } from "./rate-limiter.js";
 import { currentGate, DeadlineError, withDeadline } from "./request-deadline.js";
 import { nextStrength, type RerunAction } from "./rerun-action.js";
 import { charLength, clipText, isBlank, oneLine } from "./text-length.js";
@@ -36,13 +44,20 @@ export type SubmitOutcome =
 
 export interface EditServiceDeps {
   config: Config;
-  redis: RedisLike;
-  keys: KeyNames;
   queue: EditQueue;
   records: JobRecords;
   intake: ImageIntake;
   cancelBus: CancelBus;
-  rateLimiter: RateLimiter;
+  admission: Admission;
+  /** The per-person sets of open jobs (admitted, not yet ended). */
+  slots: JobSlots;
+  /**
+   * Makes a job that ended without a word in its thread say how it ended (and frees its slots);
+   * true when it did. Cancel uses it for jobs that no longer run.
+   */
+  repairEnded?: (jobId: string) => Promise<boolean>;
+  /** True while no GPU worker has been online for the configured wait. */
+  noWorkerOnline?: () => boolean;
   adapters: Map<Platform, PlatformAdapter>;
   logger: Logger;
   /** Told of every request answered with a refusal (limits, bad input), for metrics; must not throw. */
@@ -54,8 +69,6 @@ export interface EditServiceDeps {
   /** How long a request may wait out a Redis failover before it is answered "busy" (ms). */
   requestDeadlineMs?: number;
 }
-
-const USER_JOBS_TTL_SECONDS = 24 * 3600;
 
 /**
  * The platform-neutral heart of the bot: every /edit, re-run, chained edit and cancel goes through
@@ -70,10 +83,11 @@ export class EditService {
   async submit(req: EditRequest): Promise<SubmitOutcome> {
     return this.run(req.origin, async (origin) => {
       const spec = this.specFor(req);
-      await this.admit(origin);
-      await this.status(origin, { text: "📥 Fetching the image…", cancellable: false });
-      const imageKey = await this.d.intake.take(req.image);
-      return this.enqueue({ origin, imageKey, spec, kind: "new" });
+      return this.admitted(origin, async (jobId) => {
+        await this.status(origin, { text: "📥 Fetching the image…", cancellable: false });
+        const imageKey = await this.d.intake.take(req.image);
+        return this.enqueue({ jobId, origin, imageKey, spec, kind: "new" });
+      });
     });
   }
 
@@ -108,8 +122,8 @@ export class EditService {
       };
     }
     const origin = this.rerunOrigin(record.job.origin, actor);
-    if (!mayRerun(this.d.config.rerunPolicy, actor, record.job))
-      return this.deny(origin, "edit this result again");
+    const refused = this.refusal(() => this.d.admission.checkRerun(actor, record.job, "edit-again"));
+    if (refused) return this.tell(origin, refused);
     const resultKey = record.result.imageKey;
     return this.run(origin, async (o) => {
       const spec = this.specFor({ origin: o, image: { kind: "stored", key: resultKey }, prompt, strength });
@@ -117,37 +131,54 @@ export class EditService {
       spec.sampler = record.job.spec.sampler;
       spec.solver = record.job.spec.solver;
       spec.inversionSteps = record.job.spec.inversionSteps;
-      await this.admit(o);
-      const imageKey = await this.d.intake.take({ kind: "stored", key: resultKey });
-      return this.enqueue({ origin: o, imageKey, spec, kind: "chain", parentJobId: record.job.jobId });
+      return this.admitted(o, async (jobId) => {
+        const imageKey = await this.d.intake.take({ kind: "stored", key: resultKey });
+        return this.enqueue({
+          jobId,
+          origin: o,
+          imageKey,
+          spec,
+          kind: "chain",
+          parentJobId: record.job.jobId,
+        });
+      });
     });
   }
 
   /** Cancel by job id (a button, /edit-cancel, ✖ on the status message). */
   async cancel(jobId: string, actor: Actor): Promise<{ ok: boolean; message: string }> {
+    try {
+      return await this.cancelJob(jobId, actor);
+    } catch (err) {
+      const storageFull = isStorageFull(err);
+      this.d.logger[storageFull ? "warn" : "error"]({ err, jobId }, "cancel failed");
+      return { ok: false, message: storageFull ? STORAGE_FULL : QUEUE_UNAVAILABLE };
+    }
+  }
+
+  private async cancelJob(jobId: string, actor: Actor): Promise<{ ok: boolean; message: string }> {
     const record = await this.d.records.get(jobId);
     if (!record) return { ok: false, message: expired().userMessage };
-    if (!mayCancel(actor, record.job)) {
-      return {
-        ok: false,
-        message: "Only the person who asked for this edit (or a moderator) can cancel it.",
-      };
-    }
+    const refused = this.refusal(() => this.d.admission.checkCancel(actor, record.job));
+    if (refused) return { ok: false, message: refused.userMessage };
     if (record.status === "done" || record.status === "failed" || record.status === "cancelled") {
-      return {
-        ok: false,
-        message: `That edit has already ${record.status === "done" ? "finished" : record.status}.`,
-      };
+      return { ok: false, message: alreadyEndedText(record.status) };
     }
     const who = actor.userName ?? "the requester";
-    if (await this.d.queue.removeIfWaiting(jobId)) {
+    const removed = await this.d.queue.removeIfNotRunning(jobId);
+    if (removed) {
       await this.d.records.update(jobId, { status: "cancelled" });
-      await this.forgetUserJob(record.job.origin, jobId);
+      await this.d.slots.release(jobId);
       await this.status(record.job.origin, { jobId, text: cancelledText(who), cancellable: false });
-      return { ok: true, message: "Cancelled before it started." };
+      return { ok: true, message: removed === "waiting" ? CANCELLED_BEFORE_START : CANCELLED_WORKER_GONE };
     }
+    // The record says it runs; BullMQ may know better (its end was never told, the job is gone).
+    if (this.d.repairEnded && (await this.d.queue.hasEnded(jobId)) && (await this.d.repairEnded(jobId))) {
+      return { ok: false, message: ENDED_UNNOTICED };
+    }
+    // A worker running it stops at its next step; one that takes it later drops it at once.
     await this.d.cancelBus.cancel(jobId);
-    return { ok: true, message: "Cancelling: the worker stops at its next step." };
+    return { ok: true, message: CANCELLING };
   }
 
   /** Cancel from a message (✖ on the status or result message). */
@@ -160,9 +191,7 @@ export class EditService {
   async queueSummary(actor: Actor): Promise<string> {
     const counts = await this.d.queue.counts();
     const waiting = await this.d.queue.waitingIds();
-    const mine = await this.d.redis.smembers(
-      this.d.keys.userJobs(actor.platform, actor.workspaceId, actor.userId),
-    );
+    const mine = await this.d.slots.openJobsOf(actor);
     const lines = [
       `${counts.active} running, ${counts.waiting} waiting${counts.delayed ? `, ${counts.delayed} retrying` : ""}.`,
     ];
@@ -182,9 +211,7 @@ export class EditService {
 
   /** The caller's queued or running jobs, newest first (for "/edit-cancel" without a job id). */
   async openJobsOf(actor: Actor): Promise<string[]> {
-    const ids = await this.d.redis.smembers(
-      this.d.keys.userJobs(actor.platform, actor.workspaceId, actor.userId),
-    );
+    const ids = await this.d.slots.openJobsOf(actor);
     const open: { jobId: string; at: number }[] = [];
     for (const jobId of ids) {
       const record = await this.d.records.get(jobId);
@@ -210,7 +237,8 @@ export class EditService {
         : { ok: false, error: new UserFacingError("not_allowed", r.message) };
     }
     const origin = this.rerunOrigin(record.job.origin, actor);
-    if (!mayRerun(this.d.config.rerunPolicy, actor, record.job)) return this.deny(origin, "re-run this edit");
+    const refused = this.refusal(() => this.d.admission.checkRerun(actor, record.job, "re-run"));
+    if (refused) return this.tell(origin, refused);
     const prev = record.job.spec;
     const spec: EditSpec = { ...prev };
     if (action.kind === "new-seed") {
@@ -228,11 +256,19 @@ export class EditService {
       }
       spec.strength = strength;
     }
-    return this.run(origin, async (o) => {
-      await this.admit(o);
-      const imageKey = await this.d.intake.take({ kind: "stored", key: record.job.imageKey });
-      return this.enqueue({ origin: o, imageKey, spec, kind: "rerun", parentJobId: record.job.jobId });
-    });
+    return this.run(origin, (o) =>
+      this.admitted(o, async (jobId) => {
+        const imageKey = await this.d.intake.take({ kind: "stored", key: record.job.imageKey });
+        return this.enqueue({
+          jobId,
+          origin: o,
+          imageKey,
+          spec,
+          kind: "rerun",
+          parentJobId: record.job.jobId,
+        });
+      }),
+    );
   }
 
   /** A re-run answers in the same thread, for the person who asked for it, with a new status message. */
@@ -286,44 +322,42 @@ export class EditService {
     };
   }
 
-  /** Limits, each with its own sentence: the global cap, the per-user queue, then the rate. */
-  private async admit(origin: Origin): Promise<void> {
-    const { limits } = this.d.config;
-    const counts = await this.d.queue.counts();
-    if (counts.waiting + counts.delayed >= limits.maxQueueLength) {
-      throw new UserFacingError(
-        "queue_full",
-        `The queue is full right now (${edits(limits.maxQueueLength)} waiting). Try again in a few minutes.`,
-      );
+  /**
+   * Takes the job's slots (global queue, the person's own, a rate token) in one atomic step before
+   * anything slow, then runs the intake and queueing in `body`; when that fails the slots go back.
+   */
+  private async admitted(
+    origin: Origin,
+    body: (jobId: string) => Promise<{ jobId: string; position: number | null }>,
+  ): Promise<{ jobId: string; position: number | null }> {
+    const jobId = newJobId();
+    await this.d.admission.admit(origin, jobId);
+    let out: { jobId: string; position: number | null };
+    try {
+      out = await body(jobId);
+    } catch (err) {
+      const theirs = err instanceof UserFacingError;
+      await this.d.admission.abandon(jobId, !theirs).catch((e) => {
+        // The sweep frees it later: an intake that never queued its job is over after a while.
+        this.d.logger.warn({ err: e, jobId }, "could not give back the slots of a failed intake");
+      });
+      throw err;
     }
-    const userKey = this.d.keys.userJobs(origin.platform, origin.workspaceId, origin.userId);
-    const queued = await this.d.redis.scard(userKey);
-    if (queued >= limits.maxQueuedPerUser) {
-      throw new UserFacingError(
-        "too_many_queued",
-        `You already have ${edits(queued)} waiting (the limit is ${limits.maxQueuedPerUser}). Wait for one to finish, or cancel one with /edit-cancel.`,
-      );
-    }
-    const rate = await this.d.rateLimiter.take(
-      this.d.keys.rateBucket(origin.platform, origin.workspaceId, origin.userId),
-    );
-    if (!rate.allowed) {
-      const s = Math.max(1, Math.ceil(rate.retryAfterMs / 1000));
-      throw new UserFacingError(
-        "rate_limited",
-        `You're editing faster than this bot allows. Try again in ${s} s.`,
-      );
-    }
+    await this.d.admission.queued(jobId).catch((err) => {
+      this.d.logger.debug({ err, jobId }, "intake mark not cleared; the sweep clears it");
+    });
+    return out;
   }
 
   private async enqueue(p: {
+    jobId: string;
     origin: Origin;
     imageKey: string;
     spec: EditSpec;
     kind: EditJob["kind"];
     parentJobId?: string;
   }): Promise<{ jobId: string; position: number | null }> {
-    const jobId = newJobId();
+    const jobId = p.jobId;
     const job: EditJob = {
       v: 1,
       jobId,
@@ -334,12 +368,11 @@ export class EditService {
       parentJobId: p.parentJobId,
       requestedAt: Date.now(),
     };
-    const userKey = this.d.keys.userJobs(p.origin.platform, p.origin.workspaceId, p.origin.userId);
     // Every write here is idempotent (the job id is fixed): after a failover they are simply redone
-    // on the new master until a replica has them, so "queued" is never said of an edit a failover erases.
+    // on the new master until a replica has them, so "queued" is never said of an edit a failover
+    // erases. The person's slot was taken by the admission script before the intake.
     const write = async () => {
       await this.d.records.save(job);
-      await this.d.redis.multi().sadd(userKey, jobId).expire(userKey, USER_JOBS_TTL_SECONDS).exec();
       if (p.origin.statusMessageId) {
         await this.d.records.linkMessage(
           {
@@ -358,19 +391,25 @@ export class EditService {
       if (this.d.durability) await this.d.durability.confirm("the edit job", write);
       else await write();
     } catch (err) {
-      await this.withdraw(p.origin, jobId);
+      await this.withdraw(jobId);
       throw err;
     }
     if (currentGate()?.abandoned) {
       // The person was already told "busy"; an edit they think was refused must not run.
-      await this.withdraw(p.origin, jobId);
+      await this.withdraw(jobId);
       throw new DeadlineError(0);
     }
     const position = await this.d.queue.position(jobId);
     this.d.logger.info({ jobId, kind: p.kind, platform: p.origin.platform, position }, "edit queued");
     const head = submittedText(p.spec, p.kind, p.kind === "new" ? undefined : p.origin.userName);
+    const waiting =
+      position !== null && position > 0 && this.d.noWorkerOnline?.() ? ` ${NO_WORKER_ONLINE}` : "";
     if (await this.mayShowQueued(jobId, position))
-      await this.status(p.origin, { jobId, text: `${head}\n${queuedText(position)}`, cancellable: true });
+      await this.status(p.origin, {
+        jobId,
+        text: `${head}\n${queuedText(position)}${waiting}`,
+        cancellable: true,
+      });
     return { jobId, position };
   }
 
@@ -401,20 +440,18 @@ export class EditService {
           ? err
           : busy
             ? new UserFacingError("redis_failover", STORE_BUSY, { cause: err })
-            : new UserFacingError(
-                "unavailable",
-                "Something went wrong on my side while queueing this edit. Try again in a moment.",
-                {
-                  cause: err,
-                },
-              );
-      if (busy)
+            : isStorageFull(err)
+              ? new UserFacingError("storage_full", STORAGE_FULL, { cause: err })
+              : new UserFacingError("unavailable", QUEUE_UNAVAILABLE, { cause: err });
+      if (error.code === "redis_failover")
         this.d.logger.warn(
           { platform: o.platform, reason: err instanceof Error ? err.message : String(err) },
           "request refused: Redis is failing over or unreachable",
         );
-      else if (!(err instanceof UserFacingError))
+      else if (error.code === "unavailable")
         this.d.logger.error({ err, platform: o.platform }, "submit failed");
+      else if (error.code === "storage_full")
+        this.d.logger.warn({ platform: o.platform }, "Redis is full (maxmemory): refused an edit");
       else this.d.logger.info({ code: error.code, platform: o.platform }, "request refused");
       this.d.onRefused?.(error.code, o.platform);
       return this.tell(o, error);
@@ -440,11 +477,15 @@ export class EditService {
     return { ok: false, error };
   }
 
-  private deny(origin: Origin, what: string): Promise<SubmitOutcome> {
-    return this.tell(
-      origin,
-      new UserFacingError("not_allowed", `Only the person who asked for this edit can ${what} here.`),
-    );
+  /** The refusal a permission check throws, or null when it allows. */
+  private refusal(check: () => void): UserFacingError | null {
+    try {
+      check();
+      return null;
+    } catch (err) {
+      if (err instanceof UserFacingError) return err;
+      throw err;
+    }
   }
 
   /** Best effort: a status message that cannot be written must not lose the job. */
@@ -469,25 +510,21 @@ export class EditService {
 
   /**
    * Takes back an edit that could not be confirmed: removes it if it waits, flags it cancelled if a
-   * worker has it already (the worker then answers "cancelled" in words), frees the user's slot.
+   * worker has it already (the worker then answers "cancelled" in words), frees the person's slots.
    * Best effort: Redis may still be failing over, and every step is harmless if the job never existed.
    */
-  private async withdraw(origin: Origin, jobId: string): Promise<void> {
+  private async withdraw(jobId: string): Promise<void> {
     try {
       await this.d.cancelBus.cancel(jobId);
-      await this.d.queue.removeIfWaiting(jobId);
+      await this.d.queue.removeIfNotRunning(jobId);
       await this.d.records.update(jobId, { status: "cancelled" });
-      await this.forgetUserJob(origin, jobId);
+      await this.d.slots.release(jobId);
     } catch (err) {
       this.d.logger.warn(
         { jobId, reason: err instanceof Error ? err.message : String(err) },
         "could not withdraw an unconfirmed edit; it will end as cancelled if it runs",
       );
     }
-  }
-
-  private async forgetUserJob(origin: Origin, jobId: string): Promise<void> {
-    await this.d.redis.srem(this.d.keys.userJobs(origin.platform, origin.workspaceId, origin.userId), jobId);
   }
 }
 
@@ -496,10 +533,6 @@ function expired(): UserFacingError {
     "not_found",
     "I can't find that edit any more (it may have expired). Start a new one with /edit.",
   );
-}
-
-function edits(n: number): string {
-  return n === 1 ? "1 edit" : `${n} edits`;
 }
 
 function newSeed(previous: number): number {

@@ -273,3 +273,57 @@ export const PLAYGROUND_UNKNOWN_MESSAGE =
 /** A request met a Redis failover (or outage) and was not queued; the user can simply try again. */
 export const STORE_BUSY =
   "I'm busy switching to a backup database right now, so this edit was not queued. Try again in a moment.";
+// ---- Admission, permissions and the end of a job (src/core/admission.ts, the worker, the sweep).
+
+export function queueFullText(limit: number): string {
+  return `The queue is full right now (${edits(limit)} waiting). Try again in a few minutes.`;
+}
+
+export function tooManyQueuedText(held: number, limit: number): string {
+  return `You already have ${edits(held)} waiting (the limit is ${limit}). Wait for one to finish, or cancel one with /edit-cancel.`;
+}
+
+export function rateLimitedText(retryAfterMs: number): string {
+  return `You're editing faster than this bot allows. Try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.`;
+}
+
+export const STORAGE_FULL =
+  "The bot's storage is full, so I can't take this edit now. Try again later; if it keeps happening, tell whoever runs this bot.";
+
+export const QUEUE_UNAVAILABLE =
+  "Something went wrong on my side while queueing this edit. Try again in a moment.";
+
+export const CANCEL_NOT_ALLOWED = "Only the person who asked for this edit (or a moderator) can cancel it.";
+
+export const OTHER_WORKSPACE =
+  "That edit belongs to another server or workspace; it can only be changed from there.";
+
+export function alreadyEndedText(status: "done" | "failed" | "cancelled"): string {
+  return `That edit has already ${status === "done" ? "finished" : status}.`;
+}
+
+export const CANCELLED_BEFORE_START = "Cancelled before it started.";
+
+export const CANCELLED_WORKER_GONE = "Cancelled (the GPU worker running it had stopped).";
+
+export const CANCELLING = "Cancelling: the worker stops at its next step.";
+
+export const ENDED_UNNOTICED =
+  "That edit had already ended without a word in its thread; the thread says how it ended now.";
+
+/** BullMQ gave up on a job whose worker kept disappearing (its "stalled more than allowable limit"). */
+export const WORKER_STALLED =
+  "The GPU worker stopped responding while editing this image (it may have crashed or been restarted). Try again in a moment; if it keeps happening, tell whoever runs this bot.";
+
+/** The job vanished from the queue before it ended (removed by an operator, or expired). */
+export const JOB_LOST =
+  "This edit was lost from the queue before it finished (it may have expired or been removed). Start it again with /edit.";
+
+/** The bot stopped between taking the image and queueing the edit. */
+export const INTAKE_LOST = "This edit was interrupted before it was queued. Try it again.";
+
+export const NO_WORKER_ONLINE = "No GPU worker is online; your edit will start when one is.";
+
+function edits(n: number): string {
+  return n === 1 ? "1 edit" : `${n} edits`;
+}

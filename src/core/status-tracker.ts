@@ -6,7 +6,7 @@ import { progressSchema } from "../queue/job-schemas.js";
 import { bullPrefix, EDIT_QUEUE } from "../queue/queue-names.js";
 import type { RedisLike } from "../queue/redis-connection.js";
 import { progressRank, QUEUED_RANK, type StatusRanks } from "../queue/status-ranks.js";
-import { progressText, queuedText } from "./messages.js";
+import { NO_WORKER_ONLINE, progressText, queuedText } from "./messages.js";
 import type { PlatformAdapter, StatusView } from "./platform-adapter.js";
 import type { Origin, Platform } from "./types.js";
 
@@ -45,6 +45,8 @@ export class StatusTracker {
       adapters: Map<Platform, PlatformAdapter>;
       logger: Logger;
       minIntervalMs: number;
+      /** True while no GPU worker has been online for the configured wait. */
+      noWorkerOnline?: () => boolean;
     },
   ) {
     this.events = new QueueEvents(EDIT_QUEUE, { connection, prefix: bullPrefix(keyPrefix) });
@@ -63,12 +65,19 @@ export class StatusTracker {
     await this.events.waitUntilReady();
   }
 
-  private async refreshPositions(): Promise<void> {
+  /** Rewrites every waiting job's place in the queue (and whether any worker is there to take it). */
+  async refreshPositions(): Promise<void> {
     try {
       const waiting = await this.deps.queue.waitingIds();
+      const notice = this.deps.noWorkerOnline?.() ? ` ${NO_WORKER_ONLINE}` : "";
       await Promise.all(
         waiting.map((jobId, i) =>
-          this.push(jobId, { jobId, text: queuedText(i + 1), cancellable: true }, QUEUED_RANK, true),
+          this.push(
+            jobId,
+            { jobId, text: `${queuedText(i + 1)}${notice}`, cancellable: true },
+            QUEUED_RANK,
+            true,
+          ),
         ),
       );
     } catch (err) {

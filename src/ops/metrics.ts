@@ -1,6 +1,7 @@
 import type { Job, Worker } from "bullmq";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { ConnectionWatch } from "../queue/connection-watch.js";
+import { failureNotice } from "../queue/failure-notice.js";
 import type { DeliveryJob } from "../queue/job-schemas.js";
 import { resultSchema } from "../queue/job-schemas.js";
 
@@ -212,7 +213,8 @@ export class OpsMetrics {
   jobFailed(job: Pick<Job, "attemptsMade" | "opts"> | undefined, err: Error): void {
     const unrecoverable = err.name === "UnrecoverableError";
     const final = unrecoverable || (job ? job.attemptsMade >= (job.opts.attempts ?? 1) : true);
-    const reason = unrecoverable ? "bad_input" : final ? "worker_failed" : "retrying";
+    // BullMQ fails a job whose worker kept vanishing with an UnrecoverableError too: that is ours.
+    const reason = final ? failureNotice(err).code : "retrying";
     this.failuresTotal.inc({ reason });
     if (final) this.jobsTotal.inc({ outcome: "failed" });
   }

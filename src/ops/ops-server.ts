@@ -27,7 +27,10 @@ export class OpsServer {
   private readonly app = express();
   private readonly queues: Queue[];
   private readonly checks = new Map<string, ReadinessCheck | null>();
-  /** Facts /readyz shows next to the checks, e.g. the execution provider each model part runs on. */
+  /**
+   * Facts /readyz shows next to the checks without failing on them, e.g. the execution provider each
+   * model part runs on, or whether any GPU worker is online (read at each request when a function).
+   */
   private readonly details = new Map<string, unknown>();
   private server?: Server;
 
@@ -69,10 +72,18 @@ export class OpsServer {
     this.app.get("/readyz", async (_req, res) => {
       const parts = await this.readiness();
       const ready = Object.values(parts).every(Boolean);
+      const details: Record<string, unknown> = {};
+      for (const [name, value] of this.details) {
+        try {
+          details[name] = typeof value === "function" ? value() : value;
+        } catch {
+          details[name] = null;
+        }
+      }
       res.status(ready ? 200 : 503).json({
         status: ready ? "ready" : "not ready",
         parts,
-        ...Object.fromEntries(this.details),
+        ...details,
         ...(this.redisReason ? { redis: this.redisReason } : {}),
       });
     });
@@ -87,6 +98,7 @@ export class OpsServer {
     this.checks.set(part, check);
   }
 
+  /** A fact for /readyz: a value, or a function read at each request. */
   setDetail(name: string, value: unknown): void {
     this.details.set(name, value);
   }

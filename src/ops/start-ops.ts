@@ -1,4 +1,5 @@
 import type { Config } from "../../config/index.js";
+import { NO_WORKER_ONLINE } from "../core/messages.js";
 import type { Logger } from "../logger.js";
 import { watchOf } from "../queue/connection-watch.js";
 import type { RedisLike } from "../queue/redis-connection.js";
@@ -52,6 +53,10 @@ export async function startOps(
       bot.ctx.onDelivery((delivery, outcome) => metrics.deliveryHandled(delivery, outcome));
       bot.ctx.onRefused((reason, platform) => metrics.requestRefused(reason, platform));
       server.setReady("bot", () => bot.ctx.deliveriesRunning());
+      server.setDetail("gpuWorkers", () => {
+        const r = bot.ctx.workers.report();
+        return { ...r, ...(r.noneForAWhile ? { note: NO_WORKER_ONLINE } : {}) };
+      });
     },
     async stop() {
       await server.close();

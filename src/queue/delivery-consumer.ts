@@ -44,6 +44,9 @@ export class DeliveryConsumer {
       concurrency: options.concurrency ?? 8,
       autorun: options.autorun ?? true,
       lockDuration: 60_000,
+      // After a lost Redis connection BullMQ retries finishing a job after this pause; its 15 s
+      // default would leave a posted result unfinished (its status not updated) for that long.
+      runRetryDelay: 2000,
     });
     this.worker.on("failed", (job, err) => {
       // A malformed delivery was already logged with its reason; only real give-ups are errors here.

@@ -57,18 +57,29 @@ export class EditQueue {
     return { waiting: (c.wait ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0 };
   }
 
-  /** Removes a job that has not started; false when it is running or gone. */
-  async removeIfWaiting(jobId: string): Promise<boolean> {
+  /** True when BullMQ holds the job as completed or failed, or does not hold it at all. */
+  async hasEnded(jobId: string): Promise<boolean> {
+    const state = await this.queue.getJobState(jobId);
+    return state === "completed" || state === "failed" || state === "unknown";
+  }
+
+  /**
+   * Removes a job no worker is running: one that has not started, or one still "active" whose
+   * worker died (its lock lapsed; BullMQ's removeJob script refuses a locked job). Says which, or
+   * null when a live worker holds it or it is gone.
+   */
+  async removeIfNotRunning(jobId: string): Promise<"waiting" | "orphaned" | null> {
     const job = await this.queue.getJob(jobId);
-    if (!job) return false;
+    if (!job) return null;
     const state = await job.getState();
-    if (state !== "waiting" && state !== "delayed" && state !== "prioritized") return false;
+    if (state !== "waiting" && state !== "delayed" && state !== "prioritized" && state !== "active")
+      return null;
     try {
       await job.remove();
-      return true;
+      return state === "active" ? "orphaned" : "waiting";
     } catch {
-      // It started between the check and the removal: the running job is cancelled instead.
-      return false;
+      // Locked: it started between the check and the removal, or a live worker runs it.
+      return null;
     }
   }
 

@@ -23,17 +23,15 @@ export class KeyNames {
   delivered(deliveryId: string): string {
     return `${this.prefix}:delivered:${deliveryId}`;
   }
+  /** Whether a delivery's result is being posted or was posted ("posting" | "posted"). */
+  posting(deliveryId: string): string {
+    return `${this.prefix}:posting:${deliveryId}`;
+  }
   cancelFlag(jobId: string): string {
     return `${this.prefix}:cancel:${jobId}`;
   }
   cancelChannel(): string {
     return `${this.prefix}:cancel`;
-  }
-  rateBucket(platform: string, workspaceId: string, userId: string): string {
-    return `${this.prefix}:rate:${platform}:${workspaceId}:${userId}`;
-  }
-  userJobs(platform: string, workspaceId: string, userId: string): string {
-    return `${this.prefix}:userjobs:${platform}:${workspaceId}:${userId}`;
   }
   inversion(key: string): string {
     return `${this.prefix}:inv:${key}`;

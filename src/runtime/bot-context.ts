@@ -1,23 +1,29 @@
 import type { Config } from "../../config/index.js";
+import { Admission } from "../core/admission.js";
 import { DeliveryRouter } from "../core/delivery-router.js";
 import { EditService } from "../core/edit-service.js";
 import type { UserErrorCode } from "../core/errors/user-facing-error.js";
 import { ImageIntake } from "../core/image-intake.js";
+import { failedText } from "../core/messages.js";
 import type { PlatformAdapter } from "../core/platform-adapter.js";
-import { RateLimiter } from "../core/rate-limiter.js";
 import { StatusTracker } from "../core/status-tracker.js";
-import type { Platform } from "../core/types.js";
+import type { Origin, Platform } from "../core/types.js";
 import type { Logger } from "../logger.js";
 import { CancelBus } from "../queue/cancel-bus.js";
 import { DeliveryConsumer } from "../queue/delivery-consumer.js";
+import { DeliveryQueue } from "../queue/delivery-queue.js";
 import { EditQueue } from "../queue/edit-queue.js";
 import { ImageStore } from "../queue/image-store.js";
 import { JobRecords } from "../queue/job-records.js";
 import type { DeliveryJob } from "../queue/job-schemas.js";
+import type { JobSlots } from "../queue/job-slots.js";
+import { OpenJobSweep } from "../queue/open-job-sweep.js";
 import { KeyNames } from "../queue/queue-names.js";
 import { duplicateRedis, type RedisLike } from "../queue/redis-connection.js";
+import { RedisJobSlots } from "../queue/redis-job-slots.js";
 import { ReplicaAck } from "../queue/replica-ack.js";
 import { StatusRanks } from "../queue/status-ranks.js";
+import { WorkerPresence } from "../queue/worker-presence.js";
 
 /**
  * Everything a bot process shares across platforms: the core service, the queue producer, and the
@@ -33,6 +39,12 @@ export class BotContext {
   readonly tracker: StatusTracker;
   /** Confirms on a replica the writes people are told about (docs/operations.md). */
   readonly durability: ReplicaAck;
+  readonly slots: JobSlots;
+  /** Repairs open jobs that ended without a word in their thread (runs once deliveries start). */
+  readonly sweep: OpenJobSweep;
+  /** Whether any GPU worker is online (BullMQ's worker list). */
+  readonly workers: WorkerPresence;
+  private readonly deliveries: DeliveryQueue;
   private consumer?: DeliveryConsumer;
   /** Told about every delivery the bot handles (metrics); a listener must not throw. */
   private readonly deliveryListeners: ((delivery: DeliveryJob, outcome: "delivered" | "error") => void)[] =
@@ -51,15 +63,36 @@ export class BotContext {
     this.queue = new EditQueue(redis, config.keyPrefix, logger);
     this.durability = new ReplicaAck(redis, { logger });
     const ranks = new StatusRanks(redis, this.keys);
-    this.service = new EditService({
-      config,
+    this.deliveries = new DeliveryQueue(redis, config.keyPrefix, logger);
+    this.slots = new RedisJobSlots(redis, config.keyPrefix, {
+      maxQueueLength: config.limits.maxQueueLength,
+      maxQueuedPerUser: config.limits.maxQueuedPerUser,
+      ratePerMinute: config.limits.ratePerMinute,
+      rateBurst: config.limits.rateBurst,
+    });
+    this.workers = new WorkerPresence(this.queue.queue, config.noWorkerNoticeMs, logger);
+    this.sweep = new OpenJobSweep({
+      slots: this.slots,
+      queue: this.queue,
+      deliveries: this.deliveries,
+      records: this.records,
       redis,
       keys: this.keys,
+      logger,
+      intervalMs: config.sweepIntervalMs,
+      graceMs: config.sweepIntervalMs,
+      onLost: (origin, jobId, userMessage) => this.tellLost(origin, jobId, userMessage),
+    });
+    this.service = new EditService({
+      config,
       queue: this.queue,
       records: this.records,
       intake: new ImageIntake(this.images, config.limits),
       cancelBus: new CancelBus(redis, this.keys),
-      rateLimiter: new RateLimiter(redis, config.limits.ratePerMinute, config.limits.rateBurst),
+      admission: new Admission(this.slots, config.rerunPolicy),
+      slots: this.slots,
+      repairEnded: (jobId) => this.sweep.repair(jobId),
+      noWorkerOnline: () => this.workers.noneForAWhile(),
       adapters: this.adapters,
       logger,
       durability: this.durability,
@@ -75,7 +108,19 @@ export class BotContext {
       adapters: this.adapters,
       logger,
       minIntervalMs: config.statusUpdateMs,
+      noWorkerOnline: () => this.workers.noneForAWhile(),
     });
+    this.workers.onChange(() => void this.tracker.refreshPositions());
+  }
+
+  private async tellLost(origin: Origin, jobId: string, userMessage: string): Promise<void> {
+    try {
+      await this.adapters
+        .get(origin.platform)
+        ?.updateStatus(origin, { text: failedText(userMessage), cancellable: false });
+    } catch (err) {
+      this.logger.warn({ err, jobId }, "could not tell a thread that its edit was interrupted");
+    }
   }
 
   /** Told about every request the core refused, with the reason (metrics); a listener must not throw. */
@@ -104,6 +149,7 @@ export class BotContext {
       records: this.records,
       redis: this.redis,
       keys: this.keys,
+      slots: this.slots,
       logger: this.logger,
     });
     this.consumer = new DeliveryConsumer(
@@ -129,6 +175,8 @@ export class BotContext {
       },
     );
     await Promise.all([this.consumer.worker.waitUntilReady(), this.tracker.waitUntilReady()]);
+    this.workers.start();
+    this.sweep.start();
   }
 
   private connection(): RedisLike {
@@ -138,9 +186,12 @@ export class BotContext {
   }
 
   async close(): Promise<void> {
+    this.workers.stop();
+    await this.sweep.stop();
     await this.consumer?.close();
     await this.tracker.close();
     await this.queue.close();
+    await this.deliveries.close();
     for (const c of this.extraConnections) c.disconnect();
   }
 }

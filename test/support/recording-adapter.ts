@@ -41,6 +41,8 @@ export class RecordingAdapter implements PlatformAdapter {
       channelId: origin.threadId ?? origin.channelId,
       messageId: `result-${this.nextId++}`,
     };
+    // As the real adapters do: the job is linked before anyone can react to the message.
+    await view.posted(ref);
     this.results.push({ origin, view, ref });
     this.wake();
     return ref;

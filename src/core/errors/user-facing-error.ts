@@ -32,6 +32,7 @@ export type UserErrorCode =
   | "not_found"
   | "nothing_to_do"
   | "worker_failed"
+  | "storage_full"
   | "unavailable"
   /** Redis is failing over or unreachable: nothing was queued, try again in a moment. */
   | "redis_failover";

@@ -5,12 +5,14 @@ import {
   DEMO_BANNER,
   PLAYGROUND_GREETING,
   PLAYGROUND_NEEDS_NAME,
+  STORAGE_FULL,
   STORE_BUSY,
   uploadTooLargeText,
 } from "../../core/messages.js";
 import { SUGGESTED_REACTIONS } from "../../core/rerun-action.js";
 import type { Logger } from "../../logger.js";
 import { isRedisUnavailable } from "../../queue/errors/redis-unavailable.js";
+import { isStorageFull } from "../../queue/redis-errors.js";
 import type { ChannelStore } from "./channel-store.js";
 import { RequestError } from "./errors/request-error.js";
 import { sniffImageType } from "./image-type.js";
@@ -202,7 +204,9 @@ export class PlaygroundServer {
   }
 
   private reply(res: ServerResponse, reply: ActionReply): void {
-    this.json(res, reply.busy ? 503 : 200, reply);
+    // A failover or a full Redis is the server's state, not a refusal of this request: 503, as for a
+    // thrown one.
+    this.json(res, reply.busy || reply.message === STORAGE_FULL ? 503 : 200, reply);
   }
 
   private json(res: ServerResponse, status: number, body: unknown): void {
@@ -220,6 +224,9 @@ export class PlaygroundServer {
       this.json(res, 503, { ok: false, busy: true, message: STORE_BUSY });
     } else if (err instanceof SyntaxError) {
       this.json(res, 400, { ok: false, message: "That request was not valid JSON." });
+    } else if (isStorageFull(err)) {
+      this.d.logger.warn("Redis is full (maxmemory): refused a playground request");
+      this.json(res, 503, { ok: false, message: STORAGE_FULL });
     } else {
       this.d.logger.error({ err }, "playground request failed");
       this.json(res, 500, { ok: false, message: "Something went wrong in the playground. Try again." });

@@ -28,7 +28,7 @@ export async function startHarness(
     env?: Record<string, string>;
     worker?: boolean;
     deliveries?: boolean;
-    /** Options of the fake (upload limits, ...). */
+    /** Options of the fake (guilds, upload limits, ...). */
     fake?: Omit<FakeDiscordOptions, "token">;
   } = {
     name: "discord",
