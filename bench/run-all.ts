@@ -17,6 +17,7 @@ const BENCHES = [
   "slack-ack",
   "encode-to-fit",
   "model-memory",
+  "intake",
 ];
 
 const here = path.dirname(fileURLToPath(import.meta.url));

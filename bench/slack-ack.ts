@@ -124,7 +124,7 @@ async function main(): Promise<number> {
       SLACK_BOT_TOKEN: ready.botToken,
       SLACK_SIGNING_SECRET: DEFAULT_SIGNING_SECRET,
       SLACK_API_URL: ready.apiUrl,
-      SLACK_FILE_HOSTS: "127.0.0.1",
+      SLACK_FILE_HOSTS: new URL(ready.apiUrl).host,
       SLACK_PORT: "0",
       MAX_QUEUE_LENGTH: String(count * 10),
       MAX_QUEUED_PER_USER: "1000",

@@ -26,10 +26,12 @@ import type {
   Solver,
 } from "../gpu-worker/src/flux/types.js";
 import {
+  DEV_SCHEDULE,
   edit,
   etasForStrength,
   fluxSigmas,
   gaussianNoise,
+  inversionSigmas,
   invert,
   solverCalls,
   type Velocity,
@@ -40,6 +42,8 @@ import { mixtureVelocity, rmsDifference } from "../test/gpu-worker/rf/closed-for
 const EULER_STEPS = [8, 10, 14, 20, 28, 40, 56];
 const MIDPOINT_STEPS = [4, 6, 8, 10, 12, 14, 20];
 const REFERENCE_STEPS = 200;
+/** The finest run editImage accepts: with gamma > 0 even Euler at 200 steps keeps a residual at sigma 1. */
+const FINE_STEPS = 1000;
 
 function table(head: string[], rows: string[][]): void {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -63,7 +67,12 @@ async function closedForm(): Promise<void> {
   const start = gaussianNoise(n, 5);
   const seqLen = 4096;
   const inversion = (solver: Solver, steps: number) =>
-    invert(y0, velocity, { sigmas: fluxSigmas(steps, seqLen), gamma: 0.5, noise, solver });
+    invert(y0, velocity, {
+      sigmas: inversionSigmas(steps, seqLen, DEV_SCHEDULE, solver),
+      gamma: 0.5,
+      noise,
+      solver,
+    });
   const editFrom = (from: Float32Array, solver: Solver, steps: number) =>
     edit(from, y0, velocity, {
       sigmas: fluxSigmas(steps, seqLen),
@@ -105,7 +114,8 @@ async function closedForm(): Promise<void> {
   }
   process.stdout.write(
     "\n(a) closed-form two-mode flow, 2000 paths, L = 4096 schedule; RMS error of the latent\n" +
-      `    "E200": against Euler at ${REFERENCE_STEPS} steps; "fine": against the midpoint solver at 4000 steps\n\n`,
+      `    "E200": against Euler at ${REFERENCE_STEPS} steps; "fine": against the midpoint solver at 4000 steps\n` +
+      "    (the inversions on the engine's schedules: Euler's plain, the midpoint's with its graded end)\n\n",
   );
   table(
     [
@@ -236,10 +246,10 @@ async function pipeline(size: number): Promise<void> {
     ];
 
     const odeRef = await run("ode", "euler", REFERENCE_STEPS, REFERENCE_STEPS);
-    // A second reference: the 200-step Euler one is itself first order, so past a point a better solver
-    // moves away from it. (With gamma > 0 the inversion's end converges only like steps^-gamma, so this
-    // one is no exact solution either: docs/algorithm.md, "Solvers".)
-    const odeFine = await run("ode", "midpoint", REFERENCE_STEPS, REFERENCE_STEPS);
+    // A finer reference: the 200-step Euler one is itself first order, and with gamma > 0 its inversion
+    // keeps a residual at sigma 1 that shrinks only like steps^-gamma (docs/algorithm.md, "The
+    // inversion's end"), so closeness to it is partly closeness to Euler's own residual.
+    const odeFine = await run("ode", "midpoint", FINE_STEPS, FINE_STEPS);
     const rows: string[][] = [];
     const latentError = (o: Outcome, ref: Outcome) => rmsDifference(o.latent, ref.latent);
     const ode: Record<string, Outcome> = {};
@@ -259,18 +269,25 @@ async function pipeline(size: number): Promise<void> {
     // SDE: the same 28 Euler-Maruyama steps and seed after each inversion; the reference inverts by
     // Euler at 200 steps, so the rows differ only by their inversion.
     const sdeRef = await run("sde", "euler", 28, REFERENCE_STEPS);
+    const sdeFine = await run("sde", "midpoint", 28, FINE_STEPS);
     const sde: Record<string, Outcome> = { "euler 28": await run("sde", "euler", 28, 28) };
-    rows.push(row("sde 28, euler inversion 28", sde["euler 28"], sdeRef, 28));
+    rows.push(row("sde 28, euler inversion 28", sde["euler 28"], sdeRef, 28, undefined, sdeFine));
+    // The cheapest inversion Euler can make within the 40-call budget: the other way to spend it.
+    sde["euler 12"] = await run("sde", "euler", 28, 12);
+    rows.push(row("sde 28, euler inversion 12", sde["euler 12"], sdeRef, 28, undefined, sdeFine));
     for (const inv of [6, 8, 10, 12]) {
       sde[`midpoint ${inv}`] = await run("sde", "midpoint", 28, inv);
-      rows.push(row(`sde 28, midpoint inversion ${inv}`, sde[`midpoint ${inv}`], sdeRef, 28));
+      rows.push(
+        row(`sde 28, midpoint inversion ${inv}`, sde[`midpoint ${inv}`], sdeRef, 28, undefined, sdeFine),
+      );
     }
     process.stdout.write(
       `\n(b) the whole ONNX pipeline on ${loaded.info.name}, ${size}x${size}, strength 0.5, gamma 0.5, eta 0.9,\n` +
         `    against Euler at ${REFERENCE_STEPS}+${REFERENCE_STEPS} steps (ODE) or an Euler inversion at ${REFERENCE_STEPS} then the same\n` +
         "    28 SDE steps and seed (SDE). RMS of the inverted latent, of the edited latent, of the PNG (0..255),\n" +
         "    of the edited latent of a re-run from the reference's own inversion (the edit's error alone), and\n" +
-        `    of the edited latent against a second reference, the midpoint solver at ${REFERENCE_STEPS}+${REFERENCE_STEPS} steps\n\n`,
+        `    of the edited latent against a finer reference, the midpoint solver at ${FINE_STEPS}+${FINE_STEPS} steps\n` +
+        `    (SDE: a ${FINE_STEPS}-step midpoint inversion, then the same 28 SDE steps)\n\n`,
     );
     table(
       [
@@ -281,7 +298,7 @@ async function pipeline(size: number): Promise<void> {
         "edited latent",
         "pixels",
         "re-run alone",
-        "vs M200",
+        `vs M${FINE_STEPS}`,
       ],
       rows,
     );

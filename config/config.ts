@@ -31,7 +31,8 @@ export interface Config {
     apiUrl?: string;
     fileHosts: string[];
   };
-  playground: { enabled: boolean; host: string; port: number };
+  /** `hosts`: extra names the page may be reached by (the `Host` header), besides loopback ones. */
+  playground: { enabled: boolean; host: string; port: number; hosts: string[] };
   metricsPort: number;
   /** Loopback by default: /metrics and the dashboard are not for the whole LAN (containers set 0.0.0.0). */
   metricsHost: string;
@@ -44,6 +45,9 @@ export interface Config {
     maxImagePixels: number;
     downloadTimeoutMs: number;
     targetMegapixels: number;
+    /** Intakes (download, decode, normalise, store) at once, and how many may wait for a slot. */
+    intakeConcurrency: number;
+    intakeQueue: number;
     maxPromptChars: number;
     ratePerMinute: number;
     rateBurst: number;
@@ -73,7 +77,11 @@ export interface Config {
   sweepIntervalMs: number;
 }
 
-/** Slack's file hosts follow its API host: a GovSlack or proxied API serves files from its own domain. */
+/**
+ * Slack's file hosts follow its API host: GovSlack's API at slack-gov.com serves files from
+ * files.slack-gov.com. Derived hosts are the API's own host (with its port) and `files.` under it,
+ * never a parent domain: `https://api.example.com/api/` must not open all of example.com.
+ */
 function slackFileHosts(env: Env): string[] {
   if (env.SLACK_FILE_HOSTS) {
     return env.SLACK_FILE_HOSTS.split(",")
@@ -81,10 +89,11 @@ function slackFileHosts(env: Env): string[] {
       .filter((h) => h.length > 0);
   }
   if (env.SLACK_API_URL) {
-    const apiHost = new URL(env.SLACK_API_URL).hostname.toLowerCase();
+    const api = new URL(env.SLACK_API_URL);
+    const apiHost = api.hostname.toLowerCase();
     if (apiHost !== "slack.com" && !apiHost.endsWith(".slack.com")) {
-      const base = apiHost.replace(/^(www|api)\./, "");
-      return [`files.${base}`, base, apiHost];
+      const port = api.port ? `:${api.port}` : "";
+      return [`${apiHost}${port}`, `files.${apiHost}${port}`];
     }
   }
   return SLACK_FILE_HOSTS;
@@ -124,7 +133,12 @@ export function toConfig(env: Env): Config {
     },
     discord,
     slack,
-    playground: { enabled: !discord && !slack, host: env.PLAYGROUND_HOST, port: env.PLAYGROUND_PORT },
+    playground: {
+      enabled: !discord && !slack,
+      host: env.PLAYGROUND_HOST,
+      port: env.PLAYGROUND_PORT,
+      hosts: env.PLAYGROUND_HOSTS,
+    },
     metricsPort: env.METRICS_PORT,
     metricsHost: env.METRICS_HOST,
     adminToken: env.ADMIN_TOKEN,
@@ -136,6 +150,8 @@ export function toConfig(env: Env): Config {
       maxImagePixels: env.MAX_IMAGE_PIXELS,
       downloadTimeoutMs: env.DOWNLOAD_TIMEOUT_MS,
       targetMegapixels: env.TARGET_MEGAPIXELS,
+      intakeConcurrency: env.INTAKE_CONCURRENCY,
+      intakeQueue: env.INTAKE_QUEUE,
       maxPromptChars: env.MAX_PROMPT_CHARS,
       ratePerMinute: env.RATE_LIMIT_PER_MINUTE,
       rateBurst: env.RATE_LIMIT_BURST,

@@ -97,6 +97,7 @@ export const envSchema = z.object({
 
   PLAYGROUND_PORT: port(8080),
   PLAYGROUND_HOST: z.preprocess(emptyToUndefined, z.string().default("127.0.0.1")),
+  PLAYGROUND_HOSTS: hostList([]),
   METRICS_PORT: port(9464),
   METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default("127.0.0.1")),
   ADMIN_TOKEN: optionalString,
@@ -113,6 +114,8 @@ export const envSchema = z.object({
   MAX_IMAGE_PIXELS: int(40_000_000, 256, 500_000_000),
   DOWNLOAD_TIMEOUT_MS: int(15_000, 100, 300_000),
   TARGET_MEGAPIXELS: num(1, 0.0625, 4),
+  INTAKE_CONCURRENCY: int(4, 1, 256),
+  INTAKE_QUEUE: int(32, 0, 10_000),
   MAX_PROMPT_CHARS: int(1000, 1, 10_000),
   RATE_LIMIT_PER_MINUTE: num(6, 0.1, 10_000),
   RATE_LIMIT_BURST: int(3, 1, 10_000),

@@ -6,8 +6,9 @@ WORKDIR /app
 ENV NODE_ENV=production
 
 COPY package.json package-lock.json .npmrc ./
-# .npmrc skips onnxruntime-node's CUDA download: the bot never runs the model.
-RUN npm ci --omit=dev && npm cache clean --force
+# Skip onnxruntime-node's CUDA download (the bot never runs the model): the variable its install
+# script reads, since Node 20's npm 10 runs that script (npm 11's "allowScripts" already blocks it).
+RUN ONNXRUNTIME_NODE_INSTALL=skip npm ci --omit=dev && npm cache clean --force
 
 COPY config ./config
 COPY commands ./commands

@@ -7,7 +7,8 @@
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --omit=dev \
+# The CUDA libraries come from the explicit step below, not from the postinstall that npm 10 runs.
+RUN ONNXRUNTIME_NODE_INSTALL=skip npm ci --omit=dev \
  && npm run gpu:install-cuda \
  && npm cache clean --force
 

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "../config/index.js";
+import { ConfigError, loadConfig, misspelledSettings } from "../config/index.js";
 import { ModelLoadError } from "../gpu-worker/src/flux/errors/model-load-error.js";
 import { createLogger } from "./logger.js";
 import { startOps } from "./ops/start-ops.js";
@@ -6,6 +6,7 @@ import { RedisConfigError } from "./queue/errors/redis-config-error.js";
 import { createRedis, describeTarget, targetOf } from "./queue/redis-connection.js";
 import { waitForRedis } from "./queue/wait-for-redis.js";
 import { shutdownWithin } from "./runtime/bounded-shutdown.js";
+import { PlatformStartError } from "./runtime/errors/platform-start-error.js";
 import type { RunningBot } from "./runtime/start-bot.js";
 import type { RunningWorker } from "./runtime/start-worker.js";
 import { WaitingPage } from "./runtime/waiting-page.js";
@@ -30,6 +31,13 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
+  // An unknown variable is otherwise ignored in silence: say which setting it probably meant.
+  for (const { name, suggestion } of misspelledSettings(process.env)) {
+    logger.warn(
+      { variable: name, didYouMean: suggestion },
+      `${name} is not a setting; did you mean ${suggestion}?`,
+    );
+  }
   const redis = createRedis(config.redisUrl, logger, "main");
   const target = targetOf(redis);
   const where = target ? describeTarget(target) : "REDIS_URL";
@@ -105,6 +113,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  if (err instanceof PlatformStartError) {
+    process.stderr.write(`rf-edit could not start ${err.platform}: ${err.message}\n`);
+    process.exit(2);
+  }
   // A model the worker cannot use (wrong folder, EXECUTION_PROVIDER=cuda without CUDA, a size that does
   // not fit) is a setting to fix, said in words; anything else is a bug and keeps its stack.
   const fixable = err instanceof ModelLoadError;

@@ -1,29 +1,39 @@
 import type { Config } from "../../config/index.js";
-import { encodePng } from "../images/encode-png.js";
+import { encodeForStore } from "../images/encode-for-store.js";
 import { DownloadError, imageTooLargeMessage } from "../images/errors/download-error.js";
 import { ImageError } from "../images/errors/image-error.js";
-import { normaliseImage } from "../images/normalise-image.js";
-import { resizeRgb } from "../images/rgb-image.js";
 import { safeDownload } from "../images/safe-download.js";
 import type { ImageStore } from "../queue/image-store.js";
 import type { ImageInput } from "./edit-request.js";
 import { UserFacingError } from "./errors/user-facing-error.js";
+import type { IntakeGate } from "./intake/intake-gate.js";
 
-/** Stored inputs are capped at 4x the working size: enough for any edit, small enough for Redis. */
-const STORE_SCALE = 4;
+/** Reads an upload's body, refusing it (with an error of its own) once it passes `maxBytes`. */
+export type BodyReader = (maxBytes: number) => Promise<Uint8Array>;
 
 const IMAGE_TYPES = /^image\/(png|jpe?g|webp|gif|heic|heif|avif|tiff)$/i;
 
 /**
- * Turns whatever a platform hands over into a normalised PNG in the image store: checks what the
+ * Turns whatever a platform hands over into a normalised image in the image store: checks what the
  * platform declares before downloading, downloads with caps from allowed hosts only, decodes and
- * normalises with sharp, and stores by content hash.
+ * normalises with sharp, and stores by content hash, at the size the worker will use. Download,
+ * decode and store all run inside one slot of the intake gate, so a burst of uploads waits (or is
+ * told the bot is busy) instead of filling memory; nothing reaches the store before it decodes.
  */
 export class ImageIntake {
   constructor(
     private readonly store: ImageStore,
     private readonly limits: Config["limits"],
+    private readonly gate: IntakeGate,
   ) {}
+
+  /**
+   * An upload whose body is still unread (the playground's POST): it is read inside the slot, so
+   * waiting uploads cost no memory. Returns the stored key.
+   */
+  async takeUpload(read: BodyReader): Promise<string> {
+    return this.gate.run(async () => this.decodeAndStore(await read(this.limits.maxImageBytes)));
+  }
 
   async take(input: ImageInput): Promise<string> {
     if (input.kind === "stored") {
@@ -35,21 +45,20 @@ export class ImageIntake {
       }
       return input.key;
     }
-    const bytes = input.kind === "bytes" ? input.bytes : await this.download(input);
+    if (input.kind === "url") this.checkDeclared(input);
+    return this.gate.run(async () =>
+      this.decodeAndStore(input.kind === "bytes" ? input.bytes : await this.download(input)),
+    );
+  }
+
+  private async decodeAndStore(bytes: Uint8Array): Promise<string> {
     if (bytes.byteLength > this.limits.maxImageBytes) throw this.tooLarge(bytes.byteLength);
     try {
-      const image = await normaliseImage(bytes, { maxPixels: this.limits.maxImagePixels });
-      const maxPixels = STORE_SCALE * this.limits.targetMegapixels * 1024 * 1024;
-      const pixels = image.width * image.height;
-      const scaled =
-        pixels > maxPixels
-          ? await resizeRgb(
-              image,
-              Math.max(1, Math.round(image.width * Math.sqrt(maxPixels / pixels))),
-              Math.max(1, Math.round(image.height * Math.sqrt(maxPixels / pixels))),
-            )
-          : image;
-      return await this.store.put(await encodePng(scaled));
+      const stored = await encodeForStore(bytes, {
+        targetMegapixels: this.limits.targetMegapixels,
+        maxPixels: this.limits.maxImagePixels,
+      });
+      return await this.store.put(stored.bytes);
     } catch (err) {
       if (err instanceof ImageError) {
         throw new UserFacingError(
@@ -66,7 +75,8 @@ export class ImageIntake {
     }
   }
 
-  private async download(input: Extract<ImageInput, { kind: "url" }>): Promise<Uint8Array> {
+  /** What the platform declares is checked before taking a slot: a video is refused for free. */
+  private checkDeclared(input: Extract<ImageInput, { kind: "url" }>): void {
     if (input.declaredContentType && !IMAGE_TYPES.test(input.declaredContentType.split(";")[0].trim())) {
       throw new UserFacingError(
         "not_an_image",
@@ -76,6 +86,9 @@ export class ImageIntake {
     if (input.declaredBytes !== undefined && input.declaredBytes > this.limits.maxImageBytes) {
       throw this.tooLarge(input.declaredBytes);
     }
+  }
+
+  private async download(input: Extract<ImageInput, { kind: "url" }>): Promise<Uint8Array> {
     try {
       return await safeDownload(input.url, {
         allowedHosts: input.allowedHosts,

@@ -185,6 +185,9 @@ export function rerunAcceptedText(where: string): string {
   return `On it: follow along in ${where}.`;
 }
 
+/** Every intake slot is taken and the short wait queue is full (see INTAKE_CONCURRENCY). */
+export const INTAKE_BUSY = "I'm busy taking in other pictures right now. Try again in a moment.";
+
 export const NO_OPEN_JOB = "You have no edits waiting or running to cancel.";
 
 // ---- Sentences for platforms that find the image themselves (added for the Slack adapter).
@@ -298,8 +301,6 @@ export function noSlashHint(text: string, withImage: boolean): string {
 
 export const IMAGE_ONLY_HINT =
   "Got the picture. To edit it, reply in this thread with `/edit <what to change>`, e.g. `/edit make it winter`.";
-
-export const PLAYGROUND_NEEDS_NAME = "Pick a display name first, then try again.";
 
 export const EDIT_AGAIN_NEEDS_PROMPT = "Type what to change in the result, e.g. `make it night`.";
 

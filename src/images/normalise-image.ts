@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import { CorruptImageError } from "./errors/corrupt-image-error.js";
+import { ImageError } from "./errors/image-error.js";
 import { ImageTooLargeError } from "./errors/image-too-large-error.js";
 import { NotAnImageError } from "./errors/not-an-image-error.js";
 import type { RgbImage } from "./rgb-image.js";
@@ -17,6 +18,11 @@ const ACCEPTED_FORMATS = new Set(["jpeg", "png", "webp", "gif", "heif", "tiff"])
 export interface NormaliseOptions {
   /** Largest width*height accepted (of the first frame). */
   maxPixels?: number;
+  /**
+   * Picks the output size from the upright input size; the resize then happens inside the decode, so
+   * a 40 MP upload never sits in memory as 120 MB of raw pixels (JPEG even shrinks while decoding).
+   */
+  resizeTo?: (width: number, height: number) => { width: number; height: number };
 }
 
 export interface NormalisedImage extends RgbImage {
@@ -44,6 +50,7 @@ export async function normaliseImage(
   let format: string;
   let width = 0;
   let height = 0;
+  let upright = { width: 0, height: 0 };
   try {
     const meta = await sharp(bytes, { failOn: "error", limitInputPixels: false, pages: 1 }).metadata();
     format = meta.format ?? "unknown";
@@ -51,13 +58,19 @@ export async function normaliseImage(
     height = meta.height ?? 0;
     // Check declared dimensions before decoding so a decompression bomb never gets allocated.
     if (width * height > maxPixels) throw new ImageTooLargeError(width, height, maxPixels);
+    upright = meta.autoOrient ?? { width, height };
   } catch (err) {
     throw classify(err, width, height, maxPixels);
   }
   if (!ACCEPTED_FORMATS.has(format)) throw new NotAnImageError(`format ${format} is not accepted`);
 
   try {
-    const { data, info } = await open()
+    let pipeline = open();
+    const target = options.resizeTo?.(upright.width, upright.height);
+    if (target && (target.width !== upright.width || target.height !== upright.height)) {
+      pipeline = pipeline.resize(target.width, target.height, { fit: "fill", kernel: "lanczos3" });
+    }
+    const { data, info } = await pipeline
       .flatten({ background: "#ffffff" })
       .toColourspace("srgb")
       .removeAlpha()
@@ -72,13 +85,8 @@ export async function normaliseImage(
 
 /** Maps sharp's free-text errors onto our typed ones; anything unrecognised counts as damaged data. */
 function classify(err: unknown, width: number, height: number, maxPixels: number): Error {
-  if (
-    err instanceof NotAnImageError ||
-    err instanceof CorruptImageError ||
-    err instanceof ImageTooLargeError
-  ) {
-    return err;
-  }
+  // Ours already (including a shape refused by `resizeTo`): passed through as they are.
+  if (err instanceof ImageError) return err;
   const message = err instanceof Error ? err.message : String(err);
   if (/unsupported image format|input buffer is empty/i.test(message)) {
     return new NotAnImageError(message, { cause: err });

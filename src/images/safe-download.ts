@@ -1,7 +1,10 @@
 import { DownloadError, imageTooLargeMessage } from "./errors/download-error.js";
 
 export interface SafeDownloadOptions {
-  /** Hosts the URL (and every redirect) must be on, lower case. */
+  /**
+   * Where the URL (and every redirect) may point, lower case: `host` allows that host on the
+   * scheme's default port only (443), `host:port` exactly that port.
+   */
   allowedHosts: readonly string[];
   maxBytes: number;
   timeoutMs: number;
@@ -12,9 +15,19 @@ export interface SafeDownloadOptions {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
+/**
+ * Host and port must both be on the list: a file server's other ports are other services, and a
+ * redirect to one must not receive the bearer token sent to the file server.
+ */
 function hostAllowed(url: URL, allowed: readonly string[]): boolean {
   const host = url.hostname.toLowerCase();
-  if (!allowed.includes(host)) return false;
+  const port = url.port || (url.protocol === "https:" ? "443" : url.protocol === "http:" ? "80" : "");
+  const onList = allowed.some((entry) => {
+    const m = /^(.+):(\d{1,5})$/.exec(entry);
+    // "[::1]" ends in "]", so an IPv6 literal without a port is never read as one.
+    return m ? m[1] === host && Number(m[2]) === Number(port) : entry === host && url.port === "";
+  });
+  if (!onList) return false;
   // https only; plain http just for loopback hosts named in the allow-list (tests, local fakes).
   return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK.test(host));
 }

@@ -92,6 +92,18 @@ export class OpsServer {
     this.app.use((_req, res) => {
       res.status(404).type("text/plain").send("Not found.");
     });
+    // Express's own handler would print the stack trace into the response outside production.
+    this.app.use(
+      (err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+        const status = httpStatusOf(err);
+        if (status >= 500) d.logger.warn({ err }, "ops request failed");
+        if (res.headersSent) return;
+        res
+          .status(status)
+          .type("text/plain")
+          .send(status >= 500 ? "Something went wrong." : "That request could not be read.");
+      },
+    );
   }
 
   setReady(part: string, check: ReadinessCheck): void {
@@ -155,4 +167,10 @@ export class OpsServer {
     }
     await Promise.all(this.queues.map((q) => q.close()));
   }
+}
+
+/** The status an Express middleware attached to its error (body-parser's 400/413), else 500. */
+function httpStatusOf(err: unknown): number {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === "number" && status >= 400 && status < 600 ? status : 500;
 }

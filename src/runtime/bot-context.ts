@@ -4,6 +4,7 @@ import { DeliveryRouter } from "../core/delivery-router.js";
 import { EditService } from "../core/edit-service.js";
 import type { UserErrorCode } from "../core/errors/user-facing-error.js";
 import { ImageIntake } from "../core/image-intake.js";
+import { IntakeGate } from "../core/intake/intake-gate.js";
 import { failedText } from "../core/messages.js";
 import type { PlatformAdapter } from "../core/platform-adapter.js";
 import { RateLimiter } from "../core/rate-limiter.js";
@@ -36,6 +37,8 @@ import { WorkerPresence } from "../queue/worker-presence.js";
 export class BotContext {
   readonly keys: KeyNames;
   readonly images: ImageStore;
+  /** The one way images enter the store: bounded, and only once they decode. */
+  readonly intake: ImageIntake;
   readonly records: JobRecords;
   readonly queue: EditQueue;
   readonly adapters = new Map<Platform, PlatformAdapter>();
@@ -72,6 +75,14 @@ export class BotContext {
     this.queue = new EditQueue(redis, config.keyPrefix, logger);
     this.teamRecords = new TeamRecords(redis, this.keys, config.limits.imageTtlSeconds);
     this.channelSettings = new ChannelSettingsStore(redis, this.keys);
+    this.intake = new ImageIntake(
+      this.images,
+      config.limits,
+      new IntakeGate({
+        concurrency: config.limits.intakeConcurrency,
+        maxWaiting: config.limits.intakeQueue,
+      }),
+    );
     this.durability = new ReplicaAck(redis, { logger });
     const ranks = new StatusRanks(redis, this.keys);
     this.deliveries = new DeliveryQueue(redis, config.keyPrefix, logger);
@@ -98,7 +109,7 @@ export class BotContext {
       config,
       queue: this.queue,
       records: this.records,
-      intake: new ImageIntake(this.images, config.limits),
+      intake: this.intake,
       cancelBus: new CancelBus(redis, this.keys),
       admission: new Admission(this.slots, config.rerunPolicy),
       slots: this.slots,

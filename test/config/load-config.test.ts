@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { ConfigError, editSteps, envSchema, parseConfig } from "../../config/index.js";
+import { ConfigError, editSteps, envSchema, misspelledSettings, parseConfig } from "../../config/index.js";
 
 describe("parseConfig", () => {
   it("gives the documented defaults for an empty environment", () => {
@@ -95,6 +95,17 @@ describe("parseConfig", () => {
     assert.deepEqual(own.slack?.fileHosts, ["127.0.0.1", "files.example.com"]);
   });
 
+  it("never derives Slack file hosts wider than the API's own domain", () => {
+    const slack = (url: string) =>
+      parseConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", SLACK_API_URL: url }).slack
+        ?.fileHosts;
+    // Once this gave example.com and files.example.com: every host of the parent domain.
+    assert.deepEqual(slack("https://api.example.com/api/"), ["api.example.com", "files.api.example.com"]);
+    assert.deepEqual(slack("https://slack-gov.com/api/"), ["slack-gov.com", "files.slack-gov.com"]);
+    // A port on the API URL stays on the derived hosts: the allow-list checks ports too.
+    assert.deepEqual(slack("https://proxy.corp:8443/api/"), ["proxy.corp:8443", "files.proxy.corp:8443"]);
+  });
+
   it("parses host lists", () => {
     const c = parseConfig({ DISCORD_TOKEN: "t", DISCORD_ATTACHMENT_HOSTS: "127.0.0.1 , cdn.discordapp.com" });
     assert.deepEqual(c.discord?.attachmentHosts, ["127.0.0.1", "cdn.discordapp.com"]);
@@ -183,5 +194,48 @@ describe("editSteps", () => {
         inversionSteps: 4,
       },
     );
+  });
+});
+
+describe("misspelledSettings", () => {
+  it("names the setting a misspelled variable most likely meant", () => {
+    assert.deepEqual(
+      misspelledSettings({
+        LOG_LEVL: "debug",
+        MODELDIR: "/models",
+        REDIS_HOST: "10.0.0.2",
+        DISCORD_BOT_TOKEN: "t",
+        MAX_QUEUE_LENGHT: "5",
+      }),
+      [
+        { name: "DISCORD_BOT_TOKEN", suggestion: "DISCORD_TOKEN" },
+        { name: "LOG_LEVL", suggestion: "LOG_LEVEL" },
+        { name: "MAX_QUEUE_LENGHT", suggestion: "MAX_QUEUE_LENGTH" },
+        { name: "MODELDIR", suggestion: "MODEL_DIR" },
+        { name: "REDIS_HOST", suggestion: "REDIS_URL" },
+      ],
+    );
+  });
+
+  it("leaves our own settings and the usual environment alone", () => {
+    const usual = {
+      PATH: "/usr/bin",
+      HOME: "/root",
+      USER: "rf",
+      LANG: "C.UTF-8",
+      TERM: "xterm",
+      SHELL: "/bin/sh",
+      HOSTNAME: "box",
+      NODE_ENV: "production",
+      NODE_OPTIONS: "",
+      PWD: "/app",
+      TZ: "UTC",
+      CUDA_VISIBLE_DEVICES: "0",
+      LOG_LEVEL: "info",
+      MODEL_DIR: "/m",
+      ROLE: "bot",
+      npm_config_cache: "/tmp",
+    };
+    assert.deepEqual(misspelledSettings(usual), []);
   });
 });

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { Queue } from "bullmq";
 import sharp from "sharp";
 import { OpsMetrics } from "../../src/ops/metrics.js";
 import { OpsServer } from "../../src/ops/ops-server.js";
 import { type RunningOps, startOps } from "../../src/ops/start-ops.js";
+import { bullPrefix } from "../../src/queue/queue-names.js";
 import { RecordingAdapter } from "../support/recording-adapter.js";
 import { type Stack, startStack, testConfig, testLogger, uniquePrefix } from "../support/stack.js";
 
@@ -136,16 +138,93 @@ describe("ops endpoints with a bot and a worker", () => {
     assert.match(await ok.text(), /<html/i);
   });
 
-  it("takes ?token= once, then a cookie, and drops the token from the address", async () => {
-    const first = await fetch(`${base}/admin/queues?token=${ADMIN_TOKEN}`, { redirect: "manual" });
+  it("signs people in with a form: a random session id in an HttpOnly, SameSite=Strict cookie", async () => {
+    const page = await fetch(`${base}/admin/queues`, {
+      redirect: "manual",
+      headers: { accept: "text/html" },
+    });
+    assert.equal(page.status, 303);
+    assert.equal(page.headers.get("location"), "/admin/queues/login");
+    const form = await fetch(`${base}/admin/queues/login`);
+    assert.match(await form.text(), /<form method="post"/);
+
+    const login = (token: string, headers: Record<string, string> = {}) =>
+      fetch(`${base}/admin/queues/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        body: new URLSearchParams({ token }).toString(),
+      });
+    assert.equal((await login("wrong")).status, 401);
+    const first = await login(ADMIN_TOKEN);
     assert.equal(first.status, 303);
     assert.equal(first.headers.get("location"), "/admin/queues");
-    const cookie = (first.headers.get("set-cookie") ?? "").split(";")[0];
-    assert.match(first.headers.get("set-cookie") ?? "", /HttpOnly/i);
+    const setCookie = first.headers.get("set-cookie") ?? "";
+    assert.match(setCookie, /HttpOnly/i);
+    assert.match(setCookie, /SameSite=Strict/i);
+    assert.doesNotMatch(setCookie, /Secure/i, "plain HTTP: a Secure cookie would never come back");
+    assert.ok(!setCookie.includes(ADMIN_TOKEN), "the cookie never holds the token");
+    const cookie = setCookie.split(";")[0];
     const api = await fetch(`${base}/admin/queues/api/queues`, { headers: { cookie } });
     assert.equal(api.status, 200);
     const names = ((await api.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort();
     assert.deepEqual(names, ["delivery", "edit"]);
+
+    // Behind a TLS proxy the cookie is Secure.
+    const tls = await login(ADMIN_TOKEN, { "x-forwarded-proto": "https" });
+    assert.match(tls.headers.get("set-cookie") ?? "", /;\s*Secure/i);
+
+    // Signing out ends the session on the server, not just in the browser.
+    const out = await fetch(`${base}/admin/queues/logout`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie },
+    });
+    assert.equal(out.status, 303);
+    assert.equal((await fetch(`${base}/admin/queues/api/queues`, { headers: { cookie } })).status, 401);
+  });
+
+  it("refuses ?token= on every method: a PUT with the token in the URL does not pause the queue", async () => {
+    for (const method of ["GET", "PUT", "POST", "DELETE"]) {
+      const res = await fetch(`${base}/admin/queues/api/queues/edit/pause?token=${ADMIN_TOKEN}`, {
+        method,
+        redirect: "manual",
+      });
+      assert.equal(res.status, 401, method);
+      assert.match(await res.text(), /not accepted/);
+    }
+    const edit = new Queue("edit", { connection: stack.redis, prefix: bullPrefix(stack.config.keyPrefix) });
+    try {
+      assert.equal(await edit.isPaused(), false);
+    } finally {
+      await edit.close();
+    }
+    // The header still works for scripts.
+    const viaHeader = await fetch(`${base}/admin/queues/api/queues`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    assert.equal(viaHeader.status, 200);
+  });
+
+  it("answers malformed and forged cookies with a 401, and no stack trace anywhere", async () => {
+    for (const cookie of [
+      "rf_edit_admin=%E0%A4%A",
+      `rf_edit_admin=${ADMIN_TOKEN}`,
+      `rf_edit_admin=${"A".repeat(43)}`,
+      "rf_edit_admin",
+      "=;;=;rf_edit_admin==",
+    ]) {
+      const res = await fetch(`${base}/admin/queues/api/queues`, { headers: { cookie } });
+      assert.equal(res.status, 401, cookie);
+      assert.doesNotMatch(await res.text(), /at .*\.(js|ts):\d+/);
+    }
+    const bad = await fetch(`${base}/admin/queues/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `token=${"x".repeat(10_000)}`,
+    });
+    assert.equal(bad.status, 413);
+    assert.doesNotMatch(await bad.text(), /at .*\.(js|ts):\d+/);
   });
 });
 

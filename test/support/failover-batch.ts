@@ -118,6 +118,23 @@ export class EditBatch {
     this.statusTexts.set(m.id, texts);
   }
 
+  /** Each of the ten people is one browser: the session cookie the playground hands it, kept. */
+  private readonly cookies = new Map<string, Promise<string>>();
+
+  private cookieFor(user: string): Promise<string> {
+    let cookie = this.cookies.get(user);
+    if (!cookie) {
+      cookie = fetch(`${this.url}api/info`, { signal: AbortSignal.timeout(30_000) }).then((res) => {
+        const set = res.headers.get("set-cookie");
+        if (!set) throw new Error("the playground set no session cookie");
+        return set.split(";")[0];
+      });
+      cookie.catch(() => this.cookies.delete(user));
+      this.cookies.set(user, cookie);
+    }
+    return cookie;
+  }
+
   async send(i: number): Promise<Outcome> {
     const user = `user${String(i % 10).padStart(4, "0")}`;
     const at = Date.now();
@@ -126,7 +143,7 @@ export class EditBatch {
       const res = await fetch(`${this.url}api/messages`, {
         method: "POST",
         headers: {
-          "x-playground-user": user,
+          cookie: await this.cookieFor(user),
           "x-playground-name": user,
           "x-playground-text": encodeURIComponent(`/edit make it winter ${i}`),
           "x-playground-filename": `photo-${i}.png`,

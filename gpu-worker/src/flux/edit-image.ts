@@ -19,6 +19,7 @@ import {
   etasForStrength,
   gaussianNoise,
   imageSeqLen,
+  inversionSigmas,
   invert,
   scheduleSigmas,
   type Velocity,
@@ -138,7 +139,7 @@ export async function editImage(
     const noise = gaussianNoise(seqLen * PACKED_CHANNELS, params.inversionSeed);
     inverted = await timed("invert", () =>
       invert(y0, velocityFor(empty, 0), {
-        sigmas: inversionSteps === steps ? sigmas : scheduleSigmas(inversionSteps, seqLen, schedule),
+        sigmas: inversionSigmas(inversionSteps, seqLen, schedule, solver),
         gamma: params.gamma,
         noise,
         solver,

@@ -3,10 +3,10 @@ import { sha256Hex } from "../../../src/images/content-hash.js";
 export { sha256Hex };
 
 /**
- * Bump when anything that shapes the inverted latent changes (schedule, inversion loop, packing,
+ * Bump when anything that shapes the inverted latent changes (schedule, inversion loop or its end grading, packing,
  * image preprocessing), so stale cache entries are never reused.
  */
-export const INVERSION_KEY_VERSION = 2;
+export const INVERSION_KEY_VERSION = 3;
 
 /**
  * Everything the inversion depends on; nothing it does not (strength, prompt, seed, eta, sampler, the
@@ -26,7 +26,7 @@ export interface InversionKeyParts {
   modelId: string;
 }
 
-/** A compact, stable cache key: `inv:v2:<sha256 of the parts>`; the caller adds its own key prefix. */
+/** A compact, stable cache key: `inv:v3:<sha256 of the parts>`; the caller adds its own key prefix. */
 export function inversionKey(parts: InversionKeyParts): string {
   const canonical = JSON.stringify([
     INVERSION_KEY_VERSION,

@@ -5,6 +5,7 @@
 
 export { edit } from "./edit.js";
 export { VelocityOutputError } from "./errors/velocity-output-error.js";
+export { gradedEnd, INVERSION_END_LEVELS, inversionSigmas } from "./inversion-schedule.js";
 export { invert } from "./invert.js";
 export { gaussianNoise } from "./noise.js";
 export {

@@ -5,7 +5,8 @@
  *   dY/dsigma = (1 - gamma_k) * vel(Y, sigma) + gamma_k * (y1 - Y) / (1 - sigma)
  * gamma = 0 is plain inversion; gamma = 1 ends exactly on y1.
  * - solver "euler": Y += (a_{k+1} - a_k) * [ ... at a_k ], N calls (Algorithm 1).
- * - solver "midpoint": the midpoint rule with velocity reuse, N + 1 calls (midpoint-kernels.ts).
+ * - solver "midpoint": the midpoint rule with velocity reuse (midpoint-kernels.ts), its last step (of
+ *   two or more) an Euler step from a fresh velocity: N + 1 calls.
  */
 
 import { inversionStep } from "./kernels.js";
@@ -41,6 +42,17 @@ export async function invert(y0: Float32Array, velocity: Velocity, o: InvertOpti
     for (let k = 0; k < steps; k++) {
       const a = sigmas[steps - k];
       const aNext = sigmas[steps - k - 1];
+      if (k === steps - 1 && k > 0) {
+        // The last step, onto sigma 1, is an Euler step from a fresh velocity, at the same cost as a
+        // midpoint call (docs/algorithm.md, "The inversion's end"): there the pull makes the solution
+        // behave like (1 - sigma)^gamma, not smooth, so the midpoint rule gains nothing, and its reused
+        // velocity is stale where the model's velocity changes fastest. One step of local error O(h^2)
+        // keeps the global order 2.
+        const v = checkVelocityShape(await velocity(y, a), y.length, "inversion", k, steps, a);
+        checkVelocityFinite(inversionStep(y, v, noise, a, aNext, gammas[k]), v, "inversion", k, steps, a);
+        onStep?.(k + 1, steps);
+        break;
+      }
       const mid = a + (aNext - a) / 2;
       checkVelocityFinite(
         inversionMidpointHalf(yMid, y, u, noise, a, aNext, gammas[k]),

@@ -33,6 +33,7 @@ export type UserErrorCode =
   | "nothing_to_do"
   | "worker_failed"
   | "storage_full"
+  | "busy"
   | "unavailable"
   /** Redis is failing over or unreachable: nothing was queued, try again in a moment. */
   | "redis_failover";

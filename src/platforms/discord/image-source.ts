@@ -17,13 +17,17 @@ export function imageFromAttachment(attachment: Attachment, allowedHosts: readon
   };
 }
 
-/** The image a message shows: its first image attachment, else its first embedded image; null when none. */
+/**
+ * The image a message shows: its first image attachment, else its first embedded image; null when
+ * none. An embed's picture is fetched through Discord's media proxy (`proxy_url`, on Discord's own
+ * hosts), never from the URL the embed names: that origin can be any server on the internet.
+ */
 export function imageFromMessage(message: Message, allowedHosts: readonly string[]): ImageInput | null {
   const attachments = [...message.attachments.values()];
   const image = attachments.find((a) => a.contentType?.startsWith("image/")) ?? attachments[0];
   if (image) return imageFromAttachment(image, allowedHosts);
   for (const embed of message.embeds) {
-    const url = embed.image?.url ?? embed.thumbnail?.url;
+    const url = embed.image?.proxyURL ?? embed.thumbnail?.proxyURL;
     if (url) return { kind: "url", url, allowedHosts };
   }
   return null;

@@ -6,7 +6,22 @@ import type { NewMessage, PlaygroundMessage } from "./playground-message.js";
 /** Enough history for a demo channel; older messages fall off so Redis stays small. */
 export const HISTORY_LIMIT = 500;
 
-export type ChannelListener = (message: PlaygroundMessage) => void;
+/** A whole message (new or edited), or one reaction added or taken back: a few bytes, not the message. */
+export type ChannelEvent =
+  | { type: "message"; message: PlaygroundMessage }
+  | { type: "reaction"; delta: ReactionDelta };
+
+export interface ReactionDelta {
+  messageId: string;
+  emoji: string;
+  userId: string;
+  added: boolean;
+}
+
+export type ChannelListener = (event: ChannelEvent) => void;
+
+/** What toggling a reaction did: null when the message is gone, "full" when it has too many. */
+export type ReactionOutcome = { added: boolean; message: PlaygroundMessage } | "full" | null;
 
 /**
  * The playground's channel history. The core has no notion of a channel's messages (Discord and
@@ -79,8 +94,7 @@ export class ChannelStore {
     id: string,
     change: (m: PlaygroundMessage) => PlaygroundMessage | null,
   ): Promise<PlaygroundMessage | null> {
-    const previous = this.locks.get(id) ?? Promise.resolve();
-    const next = previous.then(async () => {
+    return this.locked(id, async () => {
       const current = await this.get(id);
       if (!current) return null;
       const changed = change(current);
@@ -89,6 +103,41 @@ export class ChannelStore {
       await this.save(changed);
       return changed;
     });
+  }
+
+  /**
+   * Adds `userId`'s `emoji` to a message, or takes it back when already there. Listeners hear a
+   * small delta rather than the message, so a burst of reactions costs every open tab bytes, not
+   * megabytes. A message holds at most `maxPerMessage` reactions in all, so none grows without bound.
+   */
+  async toggleReaction(
+    id: string,
+    emoji: string,
+    userId: string,
+    maxPerMessage: number,
+  ): Promise<ReactionOutcome> {
+    return this.locked(id, async (): Promise<ReactionOutcome> => {
+      const current = await this.get(id);
+      if (!current) return null;
+      const reactions = current.reactions.map((r) => ({ ...r, users: [...r.users] }));
+      let entry = reactions.find((r) => r.emoji === emoji);
+      const added = !entry?.users.includes(userId);
+      if (added && reactions.reduce((n, r) => n + r.users.length, 0) >= maxPerMessage) return "full";
+      if (!entry) {
+        entry = { emoji, users: [] };
+        reactions.push(entry);
+      }
+      entry.users = added ? [...entry.users, userId] : entry.users.filter((u) => u !== userId);
+      const changed = { ...current, reactions: reactions.filter((r) => r.users.length > 0) };
+      await this.save(changed, { type: "reaction", delta: { messageId: id, emoji, userId, added } });
+      return { added, message: changed };
+    });
+  }
+
+  /** Runs `work` after every earlier write to the same message, in this process. */
+  private locked<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(id) ?? Promise.resolve();
+    const next = previous.then(work);
     const settled = next.catch(() => undefined);
     this.locks.set(id, settled);
     void settled.then(() => {
@@ -118,7 +167,7 @@ export class ChannelStore {
     return null;
   }
 
-  private async save(message: PlaygroundMessage): Promise<void> {
+  private async save(message: PlaygroundMessage, event?: ChannelEvent): Promise<void> {
     await this.redis
       .multi()
       .hset(this.key("msgs"), message.id, JSON.stringify(message))
@@ -126,7 +175,8 @@ export class ChannelStore {
       .expire(this.key("msgs"), this.ttlSeconds)
       .expire(this.key("order"), this.ttlSeconds)
       .exec();
-    for (const listener of this.listeners) listener(message);
+    const told = event ?? { type: "message", message };
+    for (const listener of this.listeners) listener(told);
   }
 
   private async trim(): Promise<void> {

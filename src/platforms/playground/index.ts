@@ -5,6 +5,8 @@ import { ChannelStore } from "./channel-store.js";
 import { PlaygroundActions } from "./playground-actions.js";
 import { PLAYGROUND_CHANNEL, PlaygroundAdapter } from "./playground-adapter.js";
 import { PlaygroundServer } from "./playground-server.js";
+import { PlaygroundSessions } from "./playground-sessions.js";
+import { RequestGuard } from "./request-guard.js";
 
 export interface PlaygroundHandle extends PlatformHandle {
   /** The port really listened on (PLAYGROUND_PORT=0 picks a free one). */
@@ -34,6 +36,8 @@ export async function startPlayground(ctx: BotContext): Promise<PlaygroundHandle
         : { isDemo: true, model: "tiny demo model" };
     },
     maxImageBytes: config.limits.maxImageBytes,
+    guard: new RequestGuard(config.playground.host, config.playground.hosts),
+    sessions: await PlaygroundSessions.open(ctx.redis, ctx.keys),
     logger: logger.child({ platform: "playground" }),
   });
   const port = await server.listen(config.playground.port, config.playground.host);

@@ -1,5 +1,7 @@
 import type { ImageInput } from "../../core/edit-request.js";
 import { UserFacingError } from "../../core/errors/user-facing-error.js";
+import type { BodyReader } from "../../core/image-intake.js";
+import { IntakeBusyError } from "../../core/intake/errors/intake-busy-error.js";
 import {
   EDIT_AGAIN_NEEDS_PROMPT,
   IMAGE_ONLY_HINT,
@@ -20,13 +22,24 @@ import {
 import { parseTeamControlId } from "../../core/team/team-controls.js";
 import type { Origin } from "../../core/types.js";
 import type { ChannelSettings } from "../../queue/channel-settings-store.js";
+import { TokenBucket } from "../../queue/token-bucket.js";
 import type { BotContext } from "../../runtime/bot-context.js";
 import type { ChannelStore } from "./channel-store.js";
-import { sniffImageType } from "./image-type.js";
 import { parseCommand, parseEditArgs } from "./parse-command.js";
 import { PLAYGROUND_CHANNEL, PLAYGROUND_WORKSPACE, refChannelId } from "./playground-adapter.js";
 import { BOT_AUTHOR, type PlaygroundMessage } from "./playground-message.js";
 import { actorFor, type PlaygroundUser } from "./playground-user.js";
+import {
+  ALL_REACTIONS_BURST,
+  ALL_REACTIONS_PER_MINUTE,
+  MAX_REACTIONS_PER_MESSAGE,
+  REACTION_BURST,
+  REACTION_MESSAGE_FULL,
+  REACTION_NOT_OFFERED,
+  REACTION_TOO_FAST,
+  REACTIONS_PER_MINUTE,
+  reactionAllowed,
+} from "./reaction-policy.js";
 
 const SCOPE = { platform: "playground", workspaceId: PLAYGROUND_WORKSPACE, channelId: PLAYGROUND_CHANNEL };
 
@@ -36,12 +49,15 @@ export interface ActionReply {
   message?: string;
   messageId?: string;
   jobId?: string;
+  /** The HTTP status when it is not 200 (a refusal the page should not retry at once). */
+  status?: number;
   /** Redis was failing over: nothing was done, try again in a moment (HTTP 503). */
   busy?: boolean;
 }
 
+/** A picture sent with a message: its body is read only once an intake slot is free. */
 export interface Upload {
-  bytes: Buffer;
+  read: BodyReader;
   name?: string;
 }
 
@@ -51,22 +67,38 @@ export interface Upload {
  * the job and the person.
  */
 export class PlaygroundActions {
+  private readonly reactionRate: TokenBucket;
+  private readonly allReactionsRate: TokenBucket;
+
   constructor(
     private readonly ctx: BotContext,
     private readonly store: ChannelStore,
-  ) {}
+  ) {
+    this.reactionRate = new TokenBucket(ctx.redis, REACTIONS_PER_MINUTE, REACTION_BURST);
+    this.allReactionsRate = new TokenBucket(ctx.redis, ALL_REACTIONS_PER_MINUTE, ALL_REACTIONS_BURST);
+  }
 
   async post(user: PlaygroundUser, text: string, upload?: Upload, threadId?: string): Promise<ActionReply> {
     // The page never sends an empty message; a hand-made request that does is simply not posted.
-    if (!text.trim() && !upload?.bytes.length) return { ok: false };
+    if (!text.trim() && !upload) return { ok: false };
+    // The picture goes through the intake before anything is posted or stored: bounded, and only
+    // what decodes as an image is kept (normalised, at the working size).
+    let image: PlaygroundMessage["image"];
+    let unreadable: UserFacingError | undefined;
+    if (upload) {
+      try {
+        image = { sha: await this.ctx.intake.takeUpload(upload.read), name: upload.name };
+      } catch (err) {
+        if (!(err instanceof UserFacingError)) throw err;
+        if (err instanceof IntakeBusyError) return { ok: false, status: 503, message: err.userMessage };
+        if (err.code === "image_too_large") return { ok: false, status: 413, message: err.userMessage };
+        unreadable = err;
+      }
+    }
     const thread = threadId ? await this.store.get(threadId) : null;
     // A reply goes into the thread of the message it answers; threads do not nest.
     const inThread = thread ? (thread.threadId ?? thread.id) : undefined;
-    let image: PlaygroundMessage["image"];
-    if (upload && upload.bytes.length > 0 && sniffImageType(upload.bytes)) {
-      image = { sha: await this.ctx.images.put(upload.bytes), name: upload.name };
-    }
-    const shown = upload && !image && upload.bytes.length > 0 ? `${text}\n📎 ${upload.name ?? "file"}` : text;
+    const shown = unreadable ? `${text}\n📎 ${upload?.name ?? "file"}` : text;
     const message = await this.store.post({
       threadId: inThread,
       author: { id: user.id, name: user.name, bot: false },
@@ -106,7 +138,13 @@ export class PlaygroundActions {
         );
         return { ok: true, messageId: message.id };
       case "edit": {
-        const input = await this.imageFor(upload, inThread, replyThread);
+        if (unreadable) {
+          await this.botSays(replyThread, `⚠️ ${unreadable.userMessage}`);
+          return { ok: false, message: unreadable.userMessage, messageId: message.id };
+        }
+        const input = image
+          ? { kind: "stored" as const, key: image.sha }
+          : await this.newestImage(inThread, replyThread);
         if (!input) {
           await this.botSays(replyThread, NO_IMAGE_ATTACHED);
           return { ok: false, message: NO_IMAGE_ATTACHED, messageId: message.id };
@@ -139,26 +177,25 @@ export class PlaygroundActions {
     }
   }
 
-  /** Toggles the person's reaction; adding one that means something re-runs or cancels. */
+  /**
+   * Toggles the person's reaction; adding one that means something re-runs or cancels. Only the
+   * offered reactions, at a human pace, and a bounded number per message.
+   */
   async react(user: PlaygroundUser, messageId: string, emoji: string): Promise<ActionReply> {
-    let added = false;
-    const updated = await this.store.update(messageId, (m) => {
-      const reactions = m.reactions.map((r) => ({ ...r, users: [...r.users] }));
-      let entry = reactions.find((r) => r.emoji === emoji);
-      if (!entry) {
-        entry = { emoji, users: [] };
-        reactions.push(entry);
-      }
-      if (entry.users.includes(user.id)) entry.users = entry.users.filter((u) => u !== user.id);
-      else {
-        entry.users.push(user.id);
-        added = true;
-      }
-      return { ...m, reactions: reactions.filter((r) => r.users.length > 0) };
-    });
-    if (!updated) return { ok: false, message: PLAYGROUND_UNKNOWN_MESSAGE };
-    if (!added) return { ok: true };
-    const ref = { platform: "playground" as const, channelId: refChannelId(updated.threadId), messageId };
+    if (!reactionAllowed(emoji)) return { ok: false, status: 400, message: REACTION_NOT_OFFERED };
+    const rate = await this.reactionRate.take(`${this.ctx.keys.prefix}:playground:react-rate:${user.id}`);
+    if (!rate.allowed) return { ok: false, status: 429, message: REACTION_TOO_FAST };
+    const all = await this.allReactionsRate.take(`${this.ctx.keys.prefix}:playground:react-rate`);
+    if (!all.allowed) return { ok: false, status: 429, message: REACTION_TOO_FAST };
+    const outcome = await this.store.toggleReaction(messageId, emoji, user.id, MAX_REACTIONS_PER_MESSAGE);
+    if (!outcome) return { ok: false, message: PLAYGROUND_UNKNOWN_MESSAGE };
+    if (outcome === "full") return { ok: false, status: 429, message: REACTION_MESSAGE_FULL };
+    if (!outcome.added) return { ok: true };
+    const ref = {
+      platform: "playground" as const,
+      channelId: refChannelId(outcome.message.threadId),
+      messageId,
+    };
     const actor = actorFor(user);
     // Team reactions first: on a grid 1️⃣-4️⃣ pick a tile; elsewhere they stay strengths (the core decides).
     const team = await this.ctx.team.reaction(ref, emoji, actor);
@@ -169,11 +206,11 @@ export class PlaygroundActions {
       const r = await this.ctx.service.cancelFromMessage(ref, actor);
       return r ? { ok: r.ok, message: r.message } : { ok: true };
     }
-    const outcome = await this.ctx.service.rerunFromMessage(ref, action, actor);
-    if (!outcome) return { ok: true };
-    return outcome.ok
-      ? { ok: true, jobId: outcome.jobId }
-      : { ok: false, message: outcome.error.userMessage };
+    const outcome2 = await this.ctx.service.rerunFromMessage(ref, action, actor);
+    if (!outcome2) return { ok: true };
+    return outcome2.ok
+      ? { ok: true, jobId: outcome2.jobId }
+      : { ok: false, message: outcome2.error.userMessage };
   }
 
   /** A button under a status or result message; its id names the control and the job. */
@@ -244,28 +281,21 @@ export class PlaygroundActions {
   }
 
   /**
-   * The uploaded file, or else the newest picture by the core's rule (thread, then channel), and the
-   * bot says which one it took.
+   * For a bare `/edit`: the newest picture by the core's rule (thread, then channel), already in the
+   * store (it went through the intake when it was posted), and the bot says which one it took.
    */
-  private async imageFor(
-    upload: Upload | undefined,
-    threadId: string | undefined,
-    replyThread: string,
-  ): Promise<ImageInput | null> {
-    if (upload && upload.bytes.length > 0) return { kind: "bytes", bytes: upload.bytes, name: upload.name };
+  private async newestImage(threadId: string | undefined, replyThread: string): Promise<ImageInput | null> {
     const newest = await findNewestImage({
       inThread: threadId ? () => this.store.latestImage(threadId) : undefined,
       inChannel: () => this.store.latestImage(),
     });
     if (!newest?.image.image) return null;
     const { image, author } = newest.image;
-    const bytes = await this.ctx.images.get(image.sha);
-    if (!bytes) return null;
     await this.botSays(
       replyThread,
       tookNewestImageText(undefined, image.name, author.bot ? "me" : author.name, newest.where),
     );
-    return { kind: "bytes", bytes, name: image.name };
+    return { kind: "stored", key: image.sha };
   }
 
   private async botSays(threadId: string, text: string): Promise<void> {

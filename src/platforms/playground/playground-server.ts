@@ -4,22 +4,23 @@ import type { AddressInfo } from "node:net";
 import {
   DEMO_BANNER,
   PLAYGROUND_GREETING,
-  PLAYGROUND_NEEDS_NAME,
   STORAGE_FULL,
   STORE_BUSY,
   uploadTooLargeText,
 } from "../../core/messages.js";
-import { SUGGESTED_REACTIONS } from "../../core/rerun-action.js";
 import type { Logger } from "../../logger.js";
 import { isRedisUnavailable } from "../../queue/errors/redis-unavailable.js";
 import { isStorageFull } from "../../queue/redis-errors.js";
-import type { ChannelStore } from "./channel-store.js";
+import type { ChannelEvent, ChannelStore } from "./channel-store.js";
 import { RequestError } from "./errors/request-error.js";
 import { sniffImageType } from "./image-type.js";
 import type { ActionReply, PlaygroundActions } from "./playground-actions.js";
 import { BOT_AUTHOR } from "./playground-message.js";
-import { parseUser } from "./playground-user.js";
+import type { PlaygroundSessions } from "./playground-sessions.js";
+import { type PlaygroundUser, userFor } from "./playground-user.js";
+import { PLAYGROUND_REACTIONS } from "./reaction-policy.js";
 import { readBody } from "./read-body.js";
+import type { RequestGuard } from "./request-guard.js";
 
 const STATIC_FILES: Record<string, { file: string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
@@ -30,26 +31,9 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   "/favicon.ico": { file: "favicon.svg", type: "image/svg+xml" },
 };
 
-/** What the page's reaction picker offers: every emoji the core gives a meaning to. */
-const PICKER = [
-  ...SUGGESTED_REACTIONS.unicode,
-  "↔️",
-  "🎚️",
-  "1️⃣",
-  "2️⃣",
-  "3️⃣",
-  "4️⃣",
-  "5️⃣",
-  "6️⃣",
-  "7️⃣",
-  "8️⃣",
-  "9️⃣",
-  "🔟",
-  "✖️",
-];
-
 const JSON_BODY_MAX_BYTES = 64 * 1024;
 const SSE_KEEPALIVE_MS = 15_000;
+const SSE_MAX_BUFFERED_BYTES = 1024 * 1024;
 const SHA = /^\/images\/([a-f0-9]{64})\.(?:png|jpg|gif|webp)$/;
 
 export interface PlaygroundServerDeps {
@@ -58,8 +42,15 @@ export interface PlaygroundServerDeps {
   images: { get(sha: string): Promise<Buffer | null> };
   info: () => Promise<{ isDemo: boolean; model: string }>;
   maxImageBytes: number;
+  /** Host and Origin checks: only this server's own pages are answered. */
+  guard: RequestGuard;
+  /** Who each browser is: a signed session cookie. */
+  sessions: PlaygroundSessions;
   logger: Logger;
 }
+
+/** Refusals that tell the browser to drop the connection rather than send the rest of a big body. */
+const CLOSE_AFTER = new Set([413, 503]);
 
 /**
  * The playground's HTTP side: the page, its one script, the channel's history and live events
@@ -76,7 +67,11 @@ export class PlaygroundServer {
     this.server = createServer((req, res) => {
       this.route(req, res).catch((err) => this.fail(res, err));
     });
-    this.unsubscribe = d.store.subscribe((message) => this.broadcast("message", message));
+    this.unsubscribe = d.store.subscribe((event: ChannelEvent) =>
+      event.type === "message"
+        ? this.broadcast("message", event.message)
+        : this.broadcast("reaction", event.delta),
+    );
   }
 
   /** Listens and returns the port really taken (PLAYGROUND_PORT=0 picks a free one). */
@@ -85,6 +80,7 @@ export class PlaygroundServer {
       this.server.once("error", reject);
       this.server.listen(port, host, () => {
         this.server.off("error", reject);
+        this.d.guard.listeningOn((this.server.address() as AddressInfo).port);
         resolve();
       });
     });
@@ -105,6 +101,9 @@ export class PlaygroundServer {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Before anything else, even the page: a rebinding name must not read a byte of the channel.
+    this.d.guard.check(req);
+    const session = this.session(req, res);
     const url = new URL(req.url ?? "/", "http://playground.local");
     const path = url.pathname;
     if (req.method === "GET" || req.method === "HEAD") {
@@ -116,8 +115,9 @@ export class PlaygroundServer {
           demoNotice: DEMO_BANNER,
           greeting: PLAYGROUND_GREETING,
           botId: BOT_AUTHOR.id,
-          reactions: PICKER,
+          reactions: PLAYGROUND_REACTIONS,
           maxImageBytes: this.d.maxImageBytes,
+          me: session ? this.d.sessions.userIdOf(session) : null,
         });
       if (path === "/api/settings")
         return this.json(res, 200, { ok: true, ...(await this.d.actions.settings()) });
@@ -128,22 +128,22 @@ export class PlaygroundServer {
       return this.json(res, 404, { ok: false, message: "Not found." });
     }
     if (req.method !== "POST") return this.json(res, 405, { ok: false, message: "Method not allowed." });
-    this.checkSameOrigin(req);
-    if (path === "/api/messages") return this.postMessage(req, res);
+    if (!session) {
+      throw new RequestError(401, "Your playground session is missing or expired; reload the page.");
+    }
+    const userId = this.d.sessions.userIdOf(session);
+    if (path === "/api/messages") return this.postMessage(req, res, userId);
     if (path === "/api/settings") {
       const body = JSON.parse(
         (await readBody(req, JSON_BODY_MAX_BYTES, "Too large.")).toString("utf8") || "{}",
-      );
-      const user = parseUser(body.user, body.name);
-      if (!user) throw new RequestError(400, PLAYGROUND_NEEDS_NAME);
-      return this.reply(res, await this.d.actions.changeSettings(user, body.settings));
+      ) as Record<string, unknown>;
+      return this.reply(res, await this.d.actions.changeSettings(userFor(userId, body.name), body.settings));
     }
     if (path === "/api/react" || path === "/api/control") {
       const body = JSON.parse(
         (await readBody(req, JSON_BODY_MAX_BYTES, "Too large.")).toString("utf8") || "{}",
-      );
-      const user = parseUser(body.user, body.name);
-      if (!user) throw new RequestError(400, PLAYGROUND_NEEDS_NAME);
+      ) as Record<string, unknown>;
+      const user = userFor(userId, body.name);
       const reply =
         path === "/api/react"
           ? await this.d.actions.react(user, String(body.messageId ?? ""), String(body.emoji ?? ""))
@@ -157,8 +157,26 @@ export class PlaygroundServer {
     return this.json(res, 404, { ok: false, message: "Not found." });
   }
 
-  /** The upload is the raw body (so the cap counts the picture's own bytes); the rest rides in headers. */
-  private async postMessage(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * The browser's session id from its signed cookie. A request without a valid one gets a fresh
+   * session in its response (the page load does this first); only reads work without one.
+   */
+  private session(req: IncomingMessage, res: ServerResponse): string | null {
+    const id = this.d.sessions.sessionOf(req);
+    if (id) return id;
+    if (req.method === "GET" || req.method === "HEAD") {
+      const fresh = this.d.sessions.create();
+      res.setHeader("set-cookie", fresh.setCookie);
+      return fresh.id;
+    }
+    return null;
+  }
+
+  /**
+   * The upload is the raw body (so the cap counts the picture's own bytes); the rest rides in
+   * headers. The body is read only inside an intake slot, against the byte cap.
+   */
+  private async postMessage(req: IncomingMessage, res: ServerResponse, userId: string): Promise<void> {
     const header = (name: string) => {
       const v = req.headers[name];
       if (typeof v !== "string") return undefined;
@@ -168,12 +186,14 @@ export class PlaygroundServer {
         throw new RequestError(400, "That request was garbled; reload the page and try again.");
       }
     };
-    const user = parseUser(header("x-playground-user"), header("x-playground-name"));
-    if (!user) throw new RequestError(400, PLAYGROUND_NEEDS_NAME);
-    const bytes = await readBody(req, this.d.maxImageBytes, uploadTooLargeText(this.d.maxImageBytes));
+    const user: PlaygroundUser = userFor(userId, header("x-playground-name"));
     const text = (header("x-playground-text") ?? "").slice(0, 20_000);
     const name = header("x-playground-filename")?.slice(0, 200);
-    const upload = bytes.length > 0 ? { bytes, name } : undefined;
+    const declared = Number(req.headers["content-length"] ?? Number.NaN);
+    const hasBody = Number.isFinite(declared) ? declared > 0 : req.headers["transfer-encoding"] !== undefined;
+    const tooLarge = uploadTooLargeText(this.d.maxImageBytes);
+    if (Number.isFinite(declared) && declared > this.d.maxImageBytes) throw new RequestError(413, tooLarge);
+    const upload = hasBody ? { read: (max: number) => readBody(req, max, tooLarge), name } : undefined;
     this.reply(
       res,
       await this.d.actions.post(user, text, upload, header("x-playground-thread") || undefined),
@@ -193,7 +213,16 @@ export class PlaygroundServer {
 
   private broadcast(event: string, data: unknown): void {
     const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const s of this.streams) s.write(frame);
+    for (const s of this.streams) {
+      // A tab that stopped reading would make the bot buffer every event for it, without end: drop
+      // it instead; its EventSource reconnects and reloads the history when it wakes up.
+      if (s.writableLength > SSE_MAX_BUFFERED_BYTES) {
+        this.streams.delete(s);
+        s.destroy();
+        continue;
+      }
+      s.write(frame);
+    }
   }
 
   private async serveStatic(res: ServerResponse, file: string, type: string): Promise<void> {
@@ -221,22 +250,23 @@ export class PlaygroundServer {
     res.end(bytes);
   }
 
-  /** A page on another origin must not post as someone here (the playground has no login). */
-  private checkSameOrigin(req: IncomingMessage): void {
-    const origin = req.headers.origin;
-    if (origin && new URL(origin).host !== req.headers.host)
-      throw new RequestError(403, "Cross-origin requests are refused.");
-  }
-
   private reply(res: ServerResponse, reply: ActionReply): void {
+    const { status, ...body } = reply;
     // A failover or a full Redis is the server's state, not a refusal of this request: 503, as for a
     // thrown one.
-    this.json(res, reply.busy || reply.message === STORAGE_FULL ? 503 : 200, reply);
+    this.json(res, status ?? (reply.busy || reply.message === STORAGE_FULL ? 503 : 200), body);
   }
 
   private json(res: ServerResponse, status: number, body: unknown): void {
     if (res.headersSent) return;
-    res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+    const headers: Record<string, string> = {
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+    };
+    // An upload refused before its body was read: close rather than take in megabytes to discard.
+    if (CLOSE_AFTER.has(status)) headers.connection = "close";
+    if (status === 503) headers["retry-after"] = "5";
+    res.writeHead(status, headers);
     res.end(JSON.stringify(body));
   }
 

@@ -1,17 +1,17 @@
 import type { Actor } from "../../core/types.js";
 import { PLAYGROUND_WORKSPACE } from "./playground-adapter.js";
 
-/** A browser tab: the id it made up for itself and the display name its person picked. */
+/** A browser: the id its signed session cookie stands for, and the display name its person picked. */
 export interface PlaygroundUser {
   id: string;
   name: string;
 }
 
-const USER_ID = /^[A-Za-z0-9_-]{4,64}$/;
-
-/** Checks what a tab sends about itself; null when the id is not one the page would make. */
-export function parseUser(id: unknown, name: unknown): PlaygroundUser | null {
-  if (typeof id !== "string" || !USER_ID.test(id) || id === "rf-edit") return null;
+/**
+ * The person behind a request: the id comes from the session (never from the page), the name is
+ * whatever they typed, without control characters, at most 40 characters.
+ */
+export function userFor(id: string, name: unknown): PlaygroundUser {
   const clean =
     typeof name === "string"
       ? name
@@ -19,7 +19,7 @@ export function parseUser(id: unknown, name: unknown): PlaygroundUser | null {
           .trim()
           .slice(0, 40)
       : "";
-  return { id, name: clean || `guest-${id.slice(0, 4)}` };
+  return { id, name: clean || `guest-${id.slice(1, 5)}` };
 }
 
 /** Everyone in the playground is an equal member: no moderators, no bots. */

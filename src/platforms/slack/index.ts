@@ -2,7 +2,9 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { App } from "@slack/bolt";
 import type { BotContext } from "../../runtime/bot-context.js";
+import { connectWithRetry } from "../../runtime/connect-with-retry.js";
 import type { PlatformHandle } from "../../runtime/start-bot.js";
+import { checkBotToken, fatalSlackError } from "./check-bot-token.js";
 import { ImageLocator } from "./image-locator.js";
 import { registerListeners } from "./listeners/index.js";
 import { ModalStateStore } from "./modal-state-store.js";
@@ -22,12 +24,23 @@ export interface SlackHandle extends PlatformHandle {
   mode: "http" | "socket";
 }
 
-/** Starts the Slack app on the shared core: registers the adapter, the listeners, and connects. */
+/**
+ * Starts the Slack app on the shared core: checks the token with Slack (retrying with backoff and a
+ * one-line reason while Slack is unreachable; a refused token stops the start with a sentence naming
+ * SLACK_BOT_TOKEN), then registers the adapter and the listeners, and connects.
+ */
 export async function startSlack(ctx: BotContext): Promise<SlackHandle> {
   const cfg = ctx.config.slack;
   if (!cfg) throw new Error("Slack is not configured (SLACK_BOT_TOKEN)");
   const logger = ctx.logger.child({ platform: "slack" });
-  const app = createSlackApp(cfg, logger);
+  const identity = await connectWithRetry({
+    platform: "slack",
+    what: "reach Slack",
+    logger,
+    fatal: (err) => fatalSlackError(err, "SLACK_BOT_TOKEN"),
+    attempt: () => checkBotToken(cfg, logger),
+  });
+  const app = createSlackApp(cfg, logger, identity);
   const adapter = new SlackAdapter(app.client, logger);
   ctx.register(adapter);
   registerListeners(app, {
@@ -49,7 +62,13 @@ export async function startSlack(ctx: BotContext): Promise<SlackHandle> {
   const mode = cfg.appToken ? "socket" : "http";
   let port: number | undefined;
   if (mode === "socket") {
-    await app.start();
+    await connectWithRetry({
+      platform: "slack",
+      what: "open Slack's Socket Mode connection",
+      logger,
+      fatal: (err) => fatalSlackError(err, "SLACK_APP_TOKEN"),
+      attempt: () => app.start(),
+    });
   } else {
     const server = (await app.start(cfg.port)) as Server;
     port = (server.address() as AddressInfo).port;

@@ -9,10 +9,18 @@ export type SlackConfig = NonNullable<Config["slack"]>;
  * The Bolt App, in Socket Mode when an app-level token is set (no public URL needed), otherwise
  * over HTTP at /slack/events with request signatures checked (bad or stale ones get 401).
  * `apiUrl` points the Web API elsewhere (GovSlack, a proxy, the test fake).
+ * `identity` is the bot's ids from auth.test.
  */
-export function createSlackApp(cfg: SlackConfig, logger: Logger): App {
+export function createSlackApp(
+  cfg: SlackConfig,
+  logger: Logger,
+  identity?: { botId: string; botUserId: string },
+): App {
   const common = {
     token: cfg.botToken,
+    // Known already (checkBotToken): Bolt then makes no auth.test call of its own, whose failure
+    // nobody would be waiting for.
+    ...identity,
     logger: new BoltPinoLogger(logger),
     ...(cfg.apiUrl ? { clientOptions: { slackApiUrl: cfg.apiUrl } } : {}),
   };

@@ -172,9 +172,9 @@ export class FakeDiscord {
     return `ws://${this.host}:${this.boundPort}`;
   }
 
-  /** The host attachment URLs point at, for DISCORD_ATTACHMENT_HOSTS. */
+  /** The host and port attachment URLs point at, for DISCORD_ATTACHMENT_HOSTS (ports are checked). */
   get cdnHost(): string {
-    return this.host;
+    return `${this.host}:${this.boundPort}`;
   }
 
   // ---- state -----------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ describe("inversionKey", () => {
 
   it("is stable and changes with every part", () => {
     assert.equal(inversionKey(base), inversionKey({ ...base }));
-    assert.match(inversionKey(base), /^inv:v2:[0-9a-f]{64}$/);
+    assert.match(inversionKey(base), /^inv:v3:[0-9a-f]{64}$/);
     const variants = [
       { imageSha256: sha256Hex(new Uint8Array([1, 2, 4])) },
       { width: 528 },

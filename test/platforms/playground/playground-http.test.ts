@@ -4,12 +4,14 @@ import { uploadTooLargeText } from "../../../src/core/messages.js";
 import { type PlaygroundHandle, startPlayground } from "../../../src/platforms/playground/index.js";
 import type { PlaygroundMessage } from "../../../src/platforms/playground/playground-message.js";
 import { type Stack, startStack, uniquePrefix } from "../../support/stack.js";
+import { newSession } from "./http-client.js";
 
 const MAX_BYTES = 4096;
 
 describe("playground HTTP without a worker", () => {
   let stack: Stack;
   let playground: PlaygroundHandle;
+  let cookie: string;
 
   before(async () => {
     stack = await startStack({
@@ -18,6 +20,7 @@ describe("playground HTTP without a worker", () => {
       env: { PLAYGROUND_PORT: "0", MAX_IMAGE_BYTES: String(MAX_BYTES) },
     });
     playground = await startPlayground(stack.ctx);
+    ({ cookie } = await newSession(playground.port));
   });
 
   after(async () => {
@@ -28,7 +31,7 @@ describe("playground HTTP without a worker", () => {
   const post = (headers: Record<string, string>, body: Uint8Array | string) =>
     fetch(`${playground.url}api/messages`, {
       method: "POST",
-      headers: { "x-playground-user": "tab12345", "x-playground-name": "ann", ...headers },
+      headers: { cookie, "x-playground-name": "ann", ...headers },
       body,
     });
 
@@ -69,15 +72,16 @@ describe("playground HTTP without a worker", () => {
     );
   });
 
-  it("refuses requests from another origin and tabs without a proper id", async () => {
+  it("refuses requests from another origin and browsers without a session", async () => {
     const cross = await post({ origin: "http://evil.example", "x-playground-text": "hi" }, "");
     assert.equal(cross.status, 403);
-    const noUser = await fetch(`${playground.url}api/react`, {
+    const noSession = await fetch(`${playground.url}api/react`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ user: "x", messageId: "m1", emoji: "➕" }),
     });
-    assert.equal(noUser.status, 400);
+    assert.equal(noSession.status, 401);
+    assert.match(((await noSession.json()) as { message: string }).message, /reload the page/);
   });
 
   it("serves only pictures it has, with their real type", async () => {

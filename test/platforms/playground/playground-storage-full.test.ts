@@ -5,12 +5,14 @@ import { type PlaygroundHandle, startPlayground } from "../../../src/platforms/p
 import { testPng } from "../../support/images.js";
 import { RedisServer } from "../../support/redis-server.js";
 import { type Stack, startStack, uniquePrefix } from "../../support/stack.js";
+import { newSession } from "./http-client.js";
 
 /** A private redis-server whose memory cap is reached: the playground answers 503 in words, not 500. */
 describe("playground with a full Redis", () => {
   let server: RedisServer;
   let stack: Stack;
   let playground: PlaygroundHandle;
+  let cookie: string;
 
   before(async () => {
     server = await RedisServer.start();
@@ -21,6 +23,7 @@ describe("playground with a full Redis", () => {
     });
     playground = await startPlayground(stack.ctx);
     await stack.ctx.startDeliveries();
+    ({ cookie } = await newSession(playground.port));
   });
   after(async () => {
     await playground?.stop();
@@ -32,7 +35,7 @@ describe("playground with a full Redis", () => {
     fetch(`${playground.url}api/messages`, {
       method: "POST",
       headers: {
-        "x-playground-user": "tab12345",
+        cookie,
         "x-playground-name": "ann",
         "x-playground-text": encodeURIComponent(text),
         "content-type": "image/png",

@@ -35,7 +35,7 @@ export async function startSlackHarness(
   const env: Record<string, string> = {
     SLACK_BOT_TOKEN: fake.botToken,
     SLACK_API_URL: fake.apiUrl,
-    SLACK_FILE_HOSTS: "127.0.0.1",
+    SLACK_FILE_HOSTS: new URL(fake.apiUrl).host,
     SLACK_PORT: "0",
     ...(o.socketMode ? { SLACK_APP_TOKEN: fake.appToken } : { SLACK_SIGNING_SECRET: DEFAULT_SIGNING_SECRET }),
     ...o.env,

@@ -15,7 +15,12 @@ const origin = (userId: string): Origin => ({
 
 /** A bot with no worker, so everything it admits stays queued. */
 async function idleBot(name: string, env: Record<string, string>) {
-  const stack = await startStack({ prefix: uniquePrefix(name), worker: false, env });
+  // Admission is under test, not the intake's own bound (INTAKE_QUEUE): room for every request.
+  const stack = await startStack({
+    prefix: uniquePrefix(name),
+    worker: false,
+    env: { INTAKE_CONCURRENCY: "8", INTAKE_QUEUE: "1000", ...env },
+  });
   const adapter = new RecordingAdapter("playground");
   stack.ctx.register(adapter);
   await stack.ctx.startDeliveries();

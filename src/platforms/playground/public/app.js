@@ -4,25 +4,17 @@ const $ = (id) => document.getElementById(id);
 const messages = new Map();
 const state = { threadId: null, file: null, info: null, openAgain: null };
 
-function randomId() {
-  const a = new Uint8Array(8);
-  crypto.getRandomValues(a);
-  return Array.from(a, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-// One user per tab (sessionStorage), one display name per browser (localStorage).
-let userId = sessionStorage.getItem("rf-user");
-if (!userId) {
-  userId = `u${randomId()}`;
-  sessionStorage.setItem("rf-user", userId);
-}
+// Who this browser is comes from the server's signed session cookie (HttpOnly: this script never
+// sees it); the server tells us our public id in /api/info. The display name is ours to pick.
+let userId = null;
 const nameInput = $("name");
-nameInput.value = localStorage.getItem("rf-name") || `guest-${userId.slice(1, 5)}`;
+nameInput.value = localStorage.getItem("rf-name") || "";
 nameInput.addEventListener("change", () => {
-  nameInput.value = nameInput.value.trim().slice(0, 40) || `guest-${userId.slice(1, 5)}`;
+  nameInput.value = nameInput.value.trim().slice(0, 40) || defaultName();
   localStorage.setItem("rf-name", nameInput.value);
 });
-const me = () => ({ user: userId, name: nameInput.value.trim() });
+const defaultName = () => (userId ? `guest-${userId.slice(1, 5)}` : "guest");
+const me = () => ({ name: nameInput.value.trim() });
 
 function toast(text) {
   const t = $("toast");
@@ -341,6 +333,23 @@ function upsert(m) {
   if (nearBottom || !existing) list.scrollTop = list.scrollHeight;
 }
 
+/** One reaction added or taken back: the server sends only that, not the whole message. */
+function applyReaction({ messageId, emoji, userId: who, added }) {
+  const m = messages.get(messageId);
+  if (!m) return;
+  const reactions = m.reactions.map((r) => ({ ...r, users: [...r.users] }));
+  let entry = reactions.find((r) => r.emoji === emoji);
+  if (!entry) {
+    entry = { emoji, users: [] };
+    reactions.push(entry);
+  }
+  entry.users = entry.users.filter((u) => u !== who);
+  if (added) entry.users.push(who);
+  const next = { ...m, reactions: reactions.filter((r) => r.users.length > 0) };
+  messages.delete(messageId);
+  upsert(next);
+}
+
 function enterThread(id) {
   state.threadId = id;
   $("thread-target").hidden = false;
@@ -399,7 +408,6 @@ $("composer").addEventListener("submit", async (e) => {
 function headers(text) {
   const h = {
     "content-type": state.file?.type || "application/octet-stream",
-    "x-playground-user": encodeURIComponent(userId),
     "x-playground-name": encodeURIComponent(me().name),
     "x-playground-text": encodeURIComponent(text),
   };
@@ -410,6 +418,8 @@ function headers(text) {
 
 async function loadInfo() {
   state.info = await (await fetch("/api/info")).json();
+  userId = state.info.me;
+  if (!nameInput.value) nameInput.value = defaultName();
   const banner = $("demo-banner");
   banner.hidden = !state.info.isDemo;
   banner.textContent = state.info.isDemo ? `⚠️ ${state.info.demoNotice}` : "";
@@ -431,6 +441,7 @@ function connect() {
     loadInfo().catch(() => {});
   });
   events.addEventListener("error", () => ($("connection").hidden = false));
+  events.addEventListener("reaction", (e) => applyReaction(JSON.parse(e.data)));
   events.addEventListener("message", (e) => {
     const m = JSON.parse(e.data);
     upsert(m);
