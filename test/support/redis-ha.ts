@@ -100,6 +100,10 @@ const serverArgs = (port: number, dir: string) => [
   "no",
   "--dir",
   dir,
+  // A replica syncs at once instead of after the default 5 s: a master killed before its replica
+  // ever synced has no replica fit to take over (its data age is unbounded), so no failover happens.
+  "--repl-diskless-sync-delay",
+  "0",
 ];
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -272,9 +276,12 @@ export class ClusterSet {
       { timeout: 30_000 },
     );
     const set = new ClusterSet(dir, nodes);
-    await waitFor("the cluster to be ok on every node", async () => {
-      for (const n of nodes)
+    await waitFor("the cluster to be ok on every node, every replica in sync", async () => {
+      for (const n of nodes) {
         if (!/cluster_state:ok/.test(String(await n.call("CLUSTER", "INFO")))) return false;
+        const repl = String(await n.call("INFO", "replication"));
+        if (/role:slave/.test(repl) && !/master_link_status:up/.test(repl)) return false;
+      }
       return true;
     });
     return set;
