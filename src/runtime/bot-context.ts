@@ -7,7 +7,6 @@ import { ImageIntake } from "../core/image-intake.js";
 import { IntakeGate } from "../core/intake/intake-gate.js";
 import { failedText } from "../core/messages.js";
 import type { PlatformAdapter } from "../core/platform-adapter.js";
-import { RateLimiter } from "../core/rate-limiter.js";
 import { StatusTracker } from "../core/status-tracker.js";
 import { TeamService } from "../core/team/team-service.js";
 import type { Origin, Platform } from "../core/types.js";
@@ -28,6 +27,7 @@ import { RedisJobSlots } from "../queue/redis-job-slots.js";
 import { ReplicaAck } from "../queue/replica-ack.js";
 import { StatusRanks } from "../queue/status-ranks.js";
 import { TeamRecords } from "../queue/team-records.js";
+import { TokenBucket } from "../queue/token-bucket.js";
 import { WorkerPresence } from "../queue/worker-presence.js";
 
 /**
@@ -125,7 +125,7 @@ export class BotContext {
       },
     });
     // Compare and tile picks run no model, but are requests like any other: rate-limited per person.
-    const rateLimiter = new RateLimiter(redis, config.limits.ratePerMinute, config.limits.rateBurst);
+    const rateLimiter = new TokenBucket(redis, config.limits.ratePerMinute, config.limits.rateBurst);
     this.team = new TeamService({
       config,
       keys: this.keys,

@@ -7,12 +7,12 @@ import type { JobRecord, JobRecords } from "../../queue/job-records.js";
 import type { EditJob } from "../../queue/job-schemas.js";
 import type { KeyNames } from "../../queue/queue-names.js";
 import type { TeamRecords } from "../../queue/team-records.js";
+import type { TokenBucket } from "../../queue/token-bucket.js";
 import type { DeliveryRouter } from "../delivery-router.js";
 import { type EditService, newJobId } from "../edit-service.js";
 import { UserFacingError } from "../errors/user-facing-error.js";
 import { compareCaption, formatStrength } from "../messages.js";
 import type { PlatformAdapter } from "../platform-adapter.js";
-import type { RateLimiter } from "../rate-limiter.js";
 import type { Actor, MessageRef, Origin, Platform } from "../types.js";
 import {
   applyPatch,
@@ -41,7 +41,7 @@ export interface TeamServiceDeps {
   team: TeamRecords;
   settings: ChannelSettingsStore;
   service: EditService;
-  rateLimiter: RateLimiter;
+  rateLimiter: TokenBucket;
   adapters: Map<Platform, PlatformAdapter>;
   /** Set when deliveries start: a picked tile is posted the way a finished result is. */
   router: () => DeliveryRouter | undefined;
