@@ -12,7 +12,8 @@
 
 import { parseArgs } from "node:util";
 import sharp from "sharp";
-import { ConfigError, editSteps, loadConfig } from "../config/index.js";
+import { editSteps } from "../config/index.js";
+import { loadCliConfig } from "../gpu-worker/src/cli/load-cli-config.js";
 import { editImage } from "../gpu-worker/src/flux/edit-image.js";
 import { ModelLoadError } from "../gpu-worker/src/flux/errors/model-load-error.js";
 import { type GpuMemory, nvidiaSmiMemory } from "../gpu-worker/src/flux/gpu-memory.js";
@@ -89,16 +90,8 @@ async function main(): Promise<number> {
     process.stderr.write(`bench:gpu: no CUDA on this host, so nothing was measured: ${why}.\n`);
     return 1;
   }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadCliConfig();
+  if (!config) return 2;
   if (!config.model.dir) {
     process.stderr.write("bench:gpu: set MODEL_DIR to a FLUX.1 folder (npm run models:export makes one).\n");
     return 2;

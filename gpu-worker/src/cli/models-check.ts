@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from "../../../config/index.js";
 import { checkModelFolder } from "../flux/check-model-folder.js";
+import { loadCliConfig } from "./load-cli-config.js";
 
 /**
  * `npm run models:check -- DIR`: says what is wrong with a Flux ONNX folder, or what the worker will
@@ -12,16 +12,8 @@ async function main(): Promise<number> {
     process.stderr.write("Usage: npm run models:check -- DIR   (a Flux ONNX export in Optimum's layout)\n");
     return 2;
   }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadCliConfig();
+  if (!config) return 2;
   const report = await checkModelFolder(dir, {
     executionProvider: config.model.executionProvider,
     textEncoders: config.model.textEncoderProvider,
